@@ -1,0 +1,5 @@
+"""``python -m featurize`` runs the command line."""
+
+from featurize.cli import main
+
+main()

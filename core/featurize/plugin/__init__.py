@@ -1,0 +1,1 @@
+"""The plugin contract: hook specifications, descriptors and the plugin manager."""

@@ -1,0 +1,1 @@
+"""The extraction runner: inputs, planning, workers, executors and the run loop."""

@@ -1,0 +1,75 @@
+"""The command line through click's runner: every core command, errors and exit codes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from featurize.cli import cli
+from featurize.cli import context as cli_context
+
+
+@pytest.fixture
+def runner(toy_path: tuple[str, ...], monkeypatch: pytest.MonkeyPatch) -> CliRunner:
+    """A CLI runner whose plugin manager also sees the toy extractors."""
+    monkeypatch.setenv("FEATURIZE_PLUGIN_MODULES", ",".join(toy_path))
+    cli_context.plugin_manager.cache_clear()
+    yield CliRunner()
+    cli_context.plugin_manager.cache_clear()
+
+
+def test_version_help_and_listings(runner: CliRunner) -> None:
+    assert runner.invoke(cli, ["--version"]).output.startswith("featurize, version")
+    result = runner.invoke(cli, ["--help"])
+    assert result.exit_code == 0 and "extract" in result.output
+    plugins = runner.invoke(cli, ["plugins"])
+    assert "toy_extractors" in plugins.output and "extractor level" in plugins.output
+    features = runner.invoke(cli, ["--plugins", "level", "features"])
+    assert "level.crest" in features.output and "Peak over RMS" in features.output
+    artifacts = runner.invoke(cli, ["features", "--artifacts"])
+    assert "segmenter:beats" in artifacts.output
+    assert "--level-gain" in runner.invoke(cli, ["extract", "--help"]).output
+
+
+def test_unknown_plugin_lists_installed(runner: CliRunner) -> None:
+    result = runner.invoke(cli, ["--plugins", "essentai", "plugins"])
+    assert result.exit_code == 2
+    assert "unknown plugin 'essentai'; installed plugins:" in result.output and "toy_extractors" in result.output
+
+
+def test_extract_info_export(runner: CliRunner, songs: Path, tmp_path: Path) -> None:
+    store = tmp_path / "f.h5"
+    result = runner.invoke(cli, ["--plugins", "level", "extract", str(songs), "-o", str(store), "--executor",
+                                 "serial", "--level-gain", "0.5"])
+    assert result.exit_code == 0, result.output
+    assert "3 tracks: 3 done, 0 failed, 0 already complete" in result.output
+    info = runner.invoke(cli, ["info", str(store)])
+    assert "3 tracks, 4 features" in info.output and '{"gain": 0.5}' in info.output
+    csv = tmp_path / "f.csv"
+    assert runner.invoke(cli, ["export", str(store), "-o", str(csv), "--features", "level.rms"]).exit_code == 0
+    assert csv.read_text().splitlines()[0] == "track,level.rms"
+    parquet = tmp_path / "f.parquet"
+    assert runner.invoke(cli, ["export", str(store), "-o", str(parquet)]).exit_code == 0
+    import pandas as pd
+
+    assert sorted(pd.read_parquet(parquet).columns) == ["beat_counter.count", "level.crest", "level.peak", "level.rms"]
+
+
+def test_failed_tracks_give_exit_status_one(runner: CliRunner, songs: Path, tmp_path: Path) -> None:
+    (songs / "broken.wav").write_text("garbage")
+    store = tmp_path / "f.h5"
+    result = runner.invoke(cli, ["--plugins", "level", "extract", str(songs), "-o", str(store),
+                                 "--executor", "serial"])
+    assert result.exit_code == 1
+    assert "FAILED broken [level]" in result.output and "broken.wav" in result.output
+    info = runner.invoke(cli, ["info", str(store), "--failures"])
+    assert "broken [level]" in info.output
+
+
+def test_store_errors_are_one_line(runner: CliRunner, tmp_path: Path) -> None:
+    bogus = tmp_path / "x.h5"
+    bogus.write_text("nope")
+    result = runner.invoke(cli, ["info", str(bogus)])
+    assert result.exit_code == 1 and "not an HDF5 file" in result.output and "Traceback" not in result.output
