@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import attrs
 import pytest
-
 from featurize.extraction import Result
 from featurize.plugin.manager import PluginManager
 from featurize.testing import check_extractor
@@ -29,18 +28,21 @@ def test_correct_extractor_passes(level) -> None:
     ],
 )
 def test_contract_violations_are_named(level, features: dict, message: str) -> None:
-    broken = attrs.evolve(level, factory=lambda gain: (lambda track: Result(features=features)))
+    broken = attrs.evolve(level, factory=lambda gain: lambda track: Result(features=features))
     with pytest.raises(AssertionError, match=message):
         check_extractor(broken)
 
 
 def test_nondeterminism_and_silent_bad_input_are_caught(level) -> None:
     counter = iter(range(1000))
-    flaky = attrs.evolve(level, factory=lambda gain: (
-        lambda track: Result(features={"rms": float(next(counter)), "peak": 0.0, "crest": 0.0})))
+    flaky = attrs.evolve(
+        level,
+        factory=lambda gain: lambda track: Result(features={"rms": float(next(counter)), "peak": 0.0, "crest": 0.0}),
+    )
     with pytest.raises(AssertionError, match="not deterministic"):
         check_extractor(flaky)
-    lenient = attrs.evolve(level, factory=lambda gain: (
-        lambda track: Result(features={"rms": 0.0, "peak": 0.0, "crest": 0.0})))
+    lenient = attrs.evolve(
+        level, factory=lambda gain: lambda track: Result(features={"rms": 0.0, "peak": 0.0, "crest": 0.0})
+    )
     with pytest.raises(AssertionError, match="did not raise ExtractionError"):
         check_extractor(lenient)

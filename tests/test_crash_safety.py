@@ -12,7 +12,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
 from featurize.store import FeatureStore
 from featurize.store.writer import journal_dir
 
@@ -21,7 +20,7 @@ import sys
 from featurize.runner.inputs import discover
 from featurize.runner.run import extract
 from featurize.runner.worker import RunConfig
-config = RunConfig.make(extra_modules=["toy_extractors"])
+config = RunConfig.make(plugins=["toy_extractors"], extra_modules=["toy_extractors"])
 extract(discover([sys.argv[1]]), sys.argv[2], config=config, executor="serial", progress=False, flush_seconds=0.05)
 """
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from featurize.errors import ConfigurationError
 from featurize.runner.inputs import discover
 
@@ -31,11 +30,13 @@ def test_manifest_and_duplicate_ids(songs: Path, tmp_path: Path) -> None:
     manifest.write_text("id,audio,lyrics\nt1,a.wav,\nt2,rock/b.flac,words.txt\n")
     tracks = discover([manifest])
     assert [(t.id, t.path, t.lyrics_path) for t in tracks] == [
-        ("t1", songs / "a.wav", None), ("t2", songs / "rock/b.flac", songs / "words.txt")]
+        ("t1", songs / "a.wav", None),
+        ("t2", songs / "rock/b.flac", songs / "words.txt"),
+    ]
     with pytest.raises(ConfigurationError, match="two inputs have the track id 'a'"):
         discover([songs, songs / "a.wav"])
     (tmp_path / "bad.csv").write_text("name,file\nx,y\n")
-    with pytest.raises(ConfigurationError, match="bad.csv: manifest lacks column"):
+    with pytest.raises(ConfigurationError, match=r"bad\.csv: manifest lacks column"):
         discover([tmp_path / "bad.csv"])
     with pytest.raises(ConfigurationError, match="nowhere: no such file or folder"):
         discover([tmp_path / "nowhere"])

@@ -8,15 +8,20 @@ import attrs
 import h5py
 import numpy as np
 import pytest
-
 from featurize.artifacts import Frames, Record, Segments, Signal, Text
 from featurize.errors import StoreError
 from featurize.store import ExtractorMeta, ExtractorRecord, FeatureStore, Status, StoreWriter, TrackRecord
 from featurize.store.writer import journal_dir
 
 META = ExtractorMeta(
-    name="toy", version="2", params={"gain": 1}, params_hash="abc", plugin="toy", distribution="toy==1",
-    description="A toy.", features=(("a", "A value.", "Hz", "signal processing"), ("b", "B value.", "", "nlp")),
+    name="toy",
+    version="2",
+    params={"gain": 1},
+    params_hash="abc",
+    plugin="toy",
+    distribution="toy==1",
+    description="A toy.",
+    features=(("a", "A value.", "Hz", "signal processing"), ("b", "B value.", "", "nlp")),
     artifacts=(("seg", "segments"), ("txt", "text"), ("sig", "signal"), ("frm", "frames"), ("rec", "record")),
 )
 
@@ -29,9 +34,15 @@ def record(track: str, values: tuple[float, float], *, status: Status = Status.O
         "frm": Frames(np.ones((3, 2)), hop_seconds=0.5, columns=("x", "y")),
         "rec": Record({"key": "C", "strength": 0.5}),
     }
-    outcome = ExtractorRecord("toy", META.key, status, np.array(values, np.float32) if status is Status.OK else None,
-                              artifacts if status is Status.OK else {}, "ValueError" if status is Status.FAILED else "",
-                              "boom" if status is Status.FAILED else "")
+    outcome = ExtractorRecord(
+        "toy",
+        META.key,
+        status,
+        np.array(values, np.float32) if status is Status.OK else None,
+        artifacts if status is Status.OK else {},
+        "ValueError" if status is Status.FAILED else "",
+        "boom" if status is Status.FAILED else "",
+    )
     return TrackRecord(track, f"{track}.wav", "hash", 2.5, (outcome,))
 
 
@@ -81,7 +92,7 @@ def test_upsert_replaces_rows_and_keeps_order(tmp_path: Path) -> None:
 def test_unknown_feature_pattern_is_named(tmp_path: Path) -> None:
     path = tmp_path / "s.h5"
     write(path, [record("t0", (1, 2))])
-    with FeatureStore(path) as store, pytest.raises(StoreError, match="'nope.*'"):
+    with FeatureStore(path) as store, pytest.raises(StoreError, match=r"'nope\.\*'"):
         store.matrix(["nope.*"])
 
 

@@ -10,7 +10,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 import soundfile
-
 from featurize.store import FeatureStore
 from featurize.testing import check_extractor
 
@@ -22,8 +21,18 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     """pip installs the example into its own folder; the returned environment sees it."""
     target = tmp_path_factory.mktemp("site")
     subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation", "--target",
-         str(target), str(EXAMPLE)],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--no-deps",
+            "--no-build-isolation",
+            "--target",
+            str(target),
+            str(EXAMPLE),
+        ],
         check=True,
     )
     return {**os.environ, "PYTHONPATH": os.pathsep.join([str(target), os.environ.get("PYTHONPATH", "")])}
@@ -44,8 +53,9 @@ def test_installed_example_is_listed_and_extracts(installed: dict[str, str], tmp
     left = np.sin(np.linspace(0, 200, 8000)).astype(np.float32)
     soundfile.write(songs / "wide.wav", np.stack([left, 0.5 * left], axis=1), 8000, subtype="FLOAT")
     soundfile.write(songs / "mono.wav", left, 8000)
-    result = featurize(installed, "--plugins", "example", "extract", str(songs), "-o", str(tmp_path / "f.h5"),
-                       "--executor", "serial")
+    result = featurize(
+        installed, "--plugins", "example", "extract", str(songs), "-o", str(tmp_path / "f.h5"), "--executor", "serial"
+    )
     assert result.returncode == 0, result.stderr
     with FeatureStore(tmp_path / "f.h5") as store:
         assert store.feature_names == ["example.side_ratio", "example.dc_offset"]

@@ -10,7 +10,6 @@ import os
 import time
 
 import numpy as np
-
 from featurize import hookimpl
 from featurize.artifacts import Segments
 from featurize.errors import ExtractionError
@@ -39,8 +38,13 @@ def _level(gain: float = 1.0):
         if "raise" in name:
             raise RuntimeError("toy failure")
         rms = float(np.sqrt(np.mean(audio**2)))
-        return Result(features={"rms": rms, "peak": float(np.max(np.abs(audio))), "crest": rms and float(
-            np.max(np.abs(audio)) / rms) or float("nan")})
+        return Result(
+            features={
+                "rms": rms,
+                "peak": float(np.max(np.abs(audio))),
+                "crest": (rms and float(np.max(np.abs(audio)) / rms)) or float("nan"),
+            }
+        )
 
     return extract
 
@@ -76,25 +80,40 @@ def _beat_counter():
 def featurize_extractors() -> list[ExtractorSpec]:
     return [
         ExtractorSpec(
-            name="level", version="1", description="Signal level statistics.",
-            factory=_level, requires=(AudioInput(sr=16000),),
-            features=(Feature("rms", "Root mean square amplitude.", Source.SIGNAL),
-                      Feature("peak", "Largest absolute sample.", Source.SIGNAL),
-                      Feature("crest", "Peak over RMS; NaN for silence.", Source.SIGNAL)),
+            name="level",
+            version="1",
+            description="Signal level statistics.",
+            factory=_level,
+            requires=(AudioInput(sr=16000),),
+            features=(
+                Feature("rms", "Root mean square amplitude.", Source.SIGNAL),
+                Feature("peak", "Largest absolute sample.", Source.SIGNAL),
+                Feature("crest", "Peak over RMS; NaN for silence.", Source.SIGNAL),
+            ),
             params=(Param("gain", 1.0, "Gain applied before measuring.", type="float"),),
         ),
         ExtractorSpec(
-            name="segmenter", version="1", description="Half-second grid.", factory=_segmenter,
-            requires=(AudioInput(sr=8000),), priority=5,
+            name="segmenter",
+            version="1",
+            description="Half-second grid.",
+            factory=_segmenter,
+            requires=(AudioInput(sr=8000),),
+            priority=5,
             artifacts=(ArtifactSpec("beats", "segments", "Half-second grid segments."),),
         ),
         ExtractorSpec(
-            name="backup_segmenter", version="1", description="One segment, used when the grid fails.",
-            factory=_backup_segmenter, priority=0,
+            name="backup_segmenter",
+            version="1",
+            description="One segment, used when the grid fails.",
+            factory=_backup_segmenter,
+            priority=0,
             artifacts=(ArtifactSpec("beats", "segments", "One segment."),),
         ),
         ExtractorSpec(
-            name="beat_counter", version="1", description="Counts beats.", factory=_beat_counter,
+            name="beat_counter",
+            version="1",
+            description="Counts beats.",
+            factory=_beat_counter,
             requires=(ArtifactInput("beats"),),
             features=(Feature("count", "Number of beat segments.", Source.SIGNAL),),
         ),

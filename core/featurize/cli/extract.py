@@ -11,7 +11,11 @@ from featurize.cli.context import fail, plugin_manager
 from featurize.errors import FeaturizeError
 
 _CLICK_TYPES: dict[str, Any] = {
-    "str": str, "int": int, "float": float, "bool": bool, "path": click.Path(path_type=Path),
+    "str": str,
+    "int": int,
+    "float": float,
+    "bool": bool,
+    "path": click.Path(path_type=Path),
 }
 
 
@@ -23,9 +27,13 @@ def _param_options() -> list[click.Option]:
             flag = f"--{spec.name}-{param.name}".replace("_", "-")
             options.append(
                 click.Option(
-                    [flag], type=_CLICK_TYPES[param.type], default=None, show_default=False,
+                    [flag],
+                    type=_CLICK_TYPES[param.type],
+                    default=None,
+                    show_default=False,
                     help=f"[{spec.name}] {param.help} (default: {param.default})",
-                    expose_value=True, is_flag=False,
+                    expose_value=True,
+                    is_flag=False,
                 )
             )
     return options
@@ -52,9 +60,18 @@ def _summary(summary: Any) -> str:
     return "\n".join(lines)
 
 
-def _run(inputs: tuple[str, ...], output: Path, lyrics: Path | None, executor: str, workers: int | None,
-         scheduler: str | None, timeout: float | None, retry_failed: bool, progress: bool | None,
-         **values: Any) -> None:
+def _run(
+    inputs: tuple[str, ...],
+    output: Path,
+    lyrics: Path | None,
+    executor: str,
+    workers: int | None,
+    scheduler: str | None,
+    timeout: float | None,
+    retry_failed: bool,
+    progress: bool | None,
+    **values: Any,
+) -> None:
     """Extract features from INPUT files, folders (searched recursively) or manifest CSVs (id,audio[,lyrics]).
 
     Each track is decoded once per worker and served to every extractor. Re-running the same command resumes:
@@ -79,8 +96,16 @@ def _run(inputs: tuple[str, ...], output: Path, lyrics: Path | None, executor: s
             plugins=manager.selection, params=_collect_params(values), threads=max(1, default_workers() // pool_size)
         )
         summary = run_extraction(
-            tracks, output, config=config, executor=executor, workers=1 if executor == "serial" else workers,
-            scheduler=scheduler, timeout=timeout, retry_failed=retry_failed, progress=progress, argv=sys.argv,
+            tracks,
+            output,
+            config=config,
+            executor=executor,
+            workers=1 if executor == "serial" else workers,
+            scheduler=scheduler,
+            timeout=timeout,
+            retry_failed=retry_failed,
+            progress=progress,
+            argv=sys.argv,
         )
     except FeaturizeError as error:
         fail(error)
@@ -92,24 +117,50 @@ def _run(inputs: tuple[str, ...], output: Path, lyrics: Path | None, executor: s
 def _build() -> click.Command:
     params: list[click.Parameter] = [
         click.Argument(["inputs"], nargs=-1, required=True, metavar="INPUT..."),
-        click.Option(["-o", "--output"], type=click.Path(dir_okay=False, path_type=Path), required=True,
-                     help="The HDF5 store to create or complete."),
-        click.Option(["--lyrics"], type=click.Path(file_okay=False, exists=True, path_type=Path),
-                     help="Folder of lyrics files (.lrc/.txt) named like the audio files."),
-        click.Option(["--executor"], type=click.Choice(["process", "serial", "dask"]), default="process",
-                     show_default=True, help="Where tracks run."),
-        click.Option(["-j", "--workers"], type=click.IntRange(min=1), default=None,
-                     help="Worker processes (default: one per core)."),
-        click.Option(["--scheduler"], metavar="ADDRESS",
-                     help="Dask scheduler address (default: start a local cluster)."),
-        click.Option(["--timeout"], type=click.FloatRange(min=0, min_open=True), default=None,
-                     help="Seconds allowed per track; slower tracks fail, the batch goes on."),
+        click.Option(
+            ["-o", "--output"],
+            type=click.Path(dir_okay=False, path_type=Path),
+            required=True,
+            help="The HDF5 store to create or complete.",
+        ),
+        click.Option(
+            ["--lyrics"],
+            type=click.Path(file_okay=False, exists=True, path_type=Path),
+            help="Folder of lyrics files (.lrc/.txt) named like the audio files.",
+        ),
+        click.Option(
+            ["--executor"],
+            type=click.Choice(["process", "serial", "dask"]),
+            default="process",
+            show_default=True,
+            help="Where tracks run.",
+        ),
+        click.Option(
+            ["-j", "--workers"],
+            type=click.IntRange(min=1),
+            default=None,
+            help="Worker processes (default: one per core).",
+        ),
+        click.Option(
+            ["--scheduler"], metavar="ADDRESS", help="Dask scheduler address (default: start a local cluster)."
+        ),
+        click.Option(
+            ["--timeout"],
+            type=click.FloatRange(min=0, min_open=True),
+            default=None,
+            help="Seconds allowed per track; slower tracks fail, the batch goes on.",
+        ),
         click.Option(["--retry-failed"], is_flag=True, help="Retry (track, extractor) pairs that failed before."),
         click.Option(["--progress/--no-progress"], default=None, help="Progress bar (default: on a terminal)."),
         *_param_options(),
     ]
-    return click.Command("extract", callback=_run, params=params, help=_run.__doc__,
-                         short_help="Extract features from audio into an HDF5 store.")
+    return click.Command(
+        "extract",
+        callback=_run,
+        params=params,
+        help=_run.__doc__,
+        short_help="Extract features from audio into an HDF5 store.",
+    )
 
 
 extract = _build()

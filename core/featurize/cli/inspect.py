@@ -28,9 +28,11 @@ def plugins() -> None:
         if info.broken:
             rows.append((info.name, info.distribution, info.version, "BROKEN", "-"))
             continue
-        kinds = [("extractor", [e for e in extractors.values() if e.plugin == info.name]),
-                 ("grouping", [g for g in groupings.values() if g.plugin == info.name]),
-                 ("model", [m for m in models.values() if m.plugin == info.name])]
+        kinds = [
+            ("extractor", [e for e in extractors.values() if e.plugin == info.name]),
+            ("grouping", [g for g in groupings.values() if g.plugin == info.name]),
+            ("model", [m for m in models.values() if m.plugin == info.name]),
+        ]
         provided = ", ".join(f"{kind} {c.name}" for kind, components in kinds for c in components) or "commands"
         n_features = sum(len(e.features) for e in extractors.values() if e.plugin == info.name)
         rows.append((info.name, info.distribution, info.version, provided, str(n_features)))
@@ -46,8 +48,11 @@ def features(artifacts: bool) -> None:
     """List the features (or artifacts) of the selected extractors."""
     specs = plugin_manager().extractors().values()
     if artifacts:
-        rows = [(f"{s.name}:{a.name}", str(a.kind), f"priority {s.priority}", a.description)
-                for s in specs for a in s.artifacts]
+        rows = [
+            (f"{s.name}:{a.name}", str(a.kind), f"priority {s.priority}", a.description)
+            for s in specs
+            for a in s.artifacts
+        ]
         click.echo(_table(rows, ("artifact", "kind", "provider", "description")))
         return
     rows = [(f"{s.name}.{f.name}", f.unit or "-", str(f.source), f.description) for s in specs for f in s.features]
@@ -65,14 +70,23 @@ def info(store: Path, show_failures: bool) -> None:
 
     try:
         with FeatureStore(store) as opened:
-            click.echo(f"{store}: {len(opened)} tracks, {len(opened.feature_names)} features, "
-                       f"{len(opened.runs())} runs")
+            click.echo(
+                f"{store}: {len(opened)} tracks, {len(opened.feature_names)} features, {len(opened.runs())} runs"
+            )
             rows = []
             for name, meta in opened.extractors.items():
                 status = opened.status(name)
-                rows.append((name, meta.version, meta.distribution, str(len(meta.features)),
-                             str(int(np.sum(status == Status.OK))), str(int(np.sum(status == Status.FAILED))),
-                             meta.params_json))
+                rows.append(
+                    (
+                        name,
+                        meta.version,
+                        meta.distribution,
+                        str(len(meta.features)),
+                        str(int(np.sum(status == Status.OK))),
+                        str(int(np.sum(status == Status.FAILED))),
+                        meta.params_json,
+                    )
+                )
             click.echo(_table(rows, ("extractor", "version", "distribution", "features", "ok", "failed", "params")))
             failures = opened.failures()
             if failures:
@@ -86,10 +100,16 @@ def info(store: Path, show_failures: bool) -> None:
 
 @click.command()
 @click.argument("store", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="FILE.csv or FILE.parquet.")
-@click.option("--features", "patterns", multiple=True, metavar="NAME|GLOB",
-              help="Only these features (repeatable; globs such as 'essentia.spectral_*').")
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="FILE.csv or FILE.parquet."
+)
+@click.option(
+    "--features",
+    "patterns",
+    multiple=True,
+    metavar="NAME|GLOB",
+    help="Only these features (repeatable; globs such as 'essentia.spectral_*').",
+)
 def export(store: Path, output: Path, patterns: tuple[str, ...]) -> None:
     """Export the feature matrix of STORE as CSV or Parquet, one row per track."""
     from featurize.store import FeatureStore

@@ -73,7 +73,8 @@ class PluginManager:
         self._pm.add_hookspecs(hookspecs)
         self._infos: dict[str, PluginInfo] = {}
         self._components: dict[type, dict[str, Component]] = {kind: {} for kind in _HOOKS.values()}
-        self._selected: set[str] | None = None
+        self._selected: tuple[set[str], set[str]] | None = None
+        self._names: tuple[str, ...] | None = None
         core_version = _distribution_version("featurize")
         for module_name in internal:
             self._add(module_name, lambda m=module_name: importlib.import_module(m), "featurize", core_version, True)
@@ -133,36 +134,52 @@ class PluginManager:
     # -- selection --------------------------------------------------------------------
 
     def select(self, names: Collection[str] | None) -> None:
-        """Restrict to plugins named in ``names`` (plugin or component names); ``None`` selects all.
+        """Restrict to ``names``: a plugin name selects all its components, a component name just that one.
 
-        Internal plugins stay selected. Unknown or broken names raise :class:`PluginError`.
+        ``None`` selects everything. Internal plugins stay selected. Unknown or broken names raise
+        :class:`PluginError` listing what is installed.
         """
+        self._names = None if names is None else tuple(names)
         if names is None:
             self._selected = None
             return
-        chosen: set[str] = set()
+        plugins: set[str] = set()
+        components: set[str] = set()
         for name in names:
             if name in self._infos:
                 info = self._infos[name]
                 if info.broken:
                     raise PluginError(f"plugin {name!r} is installed but broken: {info.error}")
-                chosen.add(name)
-                continue
-            owners = {c.plugin for kind in self._components.values() for c in kind.values() if c.name == name}
-            if not owners:
+                plugins.add(name)
+            elif any(name in kind for kind in self._components.values()):
+                components.add(name)
+            else:
                 installed = ", ".join(sorted(i.name for i in self._infos.values() if not i.internal)) or "none"
                 raise PluginError(f"unknown plugin {name!r}; installed plugins: {installed}")
-            chosen |= owners
-        self._selected = chosen
+        self._selected = (plugins, components)
 
     @property
     def selection(self) -> tuple[str, ...] | None:
-        """The selected plugin names, or ``None`` when every plugin is selected."""
-        return None if self._selected is None else tuple(sorted(self._selected))
+        """The names given to :meth:`select`, or ``None`` when every plugin is selected."""
+        return self._names
+
+    def _component_selected(self, component: Component) -> bool:
+        info = self._infos.get(component.plugin)
+        if self._selected is None or (info is not None and info.internal):
+            return True
+        plugins, components = self._selected
+        return component.plugin in plugins or component.name in components
 
     def is_selected(self, plugin: str) -> bool:
+        """Whether ``plugin`` is selected, itself or through one of its components."""
         info = self._infos.get(plugin)
-        return info is not None and (info.internal or self._selected is None or plugin in self._selected)
+        if info is None:
+            return False
+        if self._selected is None or info.internal or plugin in self._selected[0]:
+            return True
+        return any(
+            c.plugin == plugin and c.name in self._selected[1] for k in self._components.values() for c in k.values()
+        )
 
     # -- queries --------------------------------------------------------------------------
 
@@ -173,7 +190,7 @@ class PluginManager:
 
     def _of(self, kind: type[C], selected_only: bool) -> dict[str, C]:
         components = self._components[kind].values()
-        return {c.name: c for c in components if not selected_only or self.is_selected(c.plugin)}  # type: ignore[misc]
+        return {c.name: c for c in components if not selected_only or self._component_selected(c)}  # type: ignore[misc]
 
     def extractors(self, *, selected_only: bool = True) -> dict[str, ExtractorSpec]:
         return self._of(ExtractorSpec, selected_only)

@@ -17,6 +17,7 @@ from typing import Any, Literal
 from featurize.errors import ConfigurationError
 
 ExecutorKind = Literal["serial", "process", "dask"]
+THREAD_VARIABLES = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS", "NUMBA_NUM_THREADS")
 
 
 class SerialExecutor(cf.Executor):
@@ -32,10 +33,16 @@ class SerialExecutor(cf.Executor):
 
 
 class LocalPool:
-    """A spawn-context process pool that can be killed and rebuilt."""
+    """A spawn-context process pool that can be killed and rebuilt.
 
-    def __init__(self, workers: int) -> None:
+    Thread-count variables are set before the workers start, since BLAS and OpenMP read
+    them once at import: each worker gets ``threads`` threads, not one per core.
+    """
+
+    def __init__(self, workers: int, threads: int = 1) -> None:
         self.workers = workers
+        for variable in THREAD_VARIABLES:
+            os.environ[variable] = str(threads)
         self.executor = self._new()
 
     def _new(self) -> cf.ProcessPoolExecutor:
@@ -79,20 +86,24 @@ def default_workers() -> int:
 
 
 @contextmanager
-def open_executor(kind: ExecutorKind, workers: int | None = None, scheduler: str | None = None) -> Iterator[Pool]:
+def open_executor(
+    kind: ExecutorKind, workers: int | None = None, scheduler: str | None = None, threads: int = 1
+) -> Iterator[Pool]:
     """The executor of a run; Dask starts a ``LocalCluster`` when no scheduler address is given."""
     workers = workers or default_workers()
     if kind == "serial":
         pool: Pool = FixedExecutor(SerialExecutor(), 1)
     elif kind == "process":
-        pool = LocalPool(workers)
+        pool = LocalPool(workers, threads)
     elif kind == "dask":
         try:
             from distributed import Client, LocalCluster
         except ImportError as error:
             raise ConfigurationError("the dask executor needs `pip install featurize[dask]`") from error
-        cluster = None if scheduler else LocalCluster(
-            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
+        cluster = (
+            None
+            if scheduler
+            else LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
         )
         client = Client(scheduler or cluster)
         pool = FixedExecutor(client.get_executor(), workers)

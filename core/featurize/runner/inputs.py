@@ -36,7 +36,9 @@ def read_manifest(path: Path, lyrics_dir: Path | None = None) -> list[Track]:
         reader = csv.DictReader(handle)
         missing = [c for c in MANIFEST_COLUMNS if c not in (reader.fieldnames or [])]
         if missing:
-            raise ConfigurationError(f"{path}: manifest lacks column(s) {', '.join(missing)}; expected id,audio[,lyrics]")
+            raise ConfigurationError(
+                f"{path}: manifest lacks column(s) {', '.join(missing)}; expected id,audio[,lyrics]"
+            )
         tracks = []
         for line, row in enumerate(reader, start=2):
             if not row["id"] or not row["audio"]:

@@ -73,9 +73,7 @@ def make_plan(
             specs[spec.name] = spec
             stack.extend(spec.artifact_inputs)
     consumed = {name for spec in specs.values() for name in spec.artifact_inputs}
-    primary = [
-        name for name, spec in selected.items() if spec.features or not (set(spec.artifact_names) & consumed)
-    ]
+    primary = [name for name, spec in selected.items() if spec.features or not (set(spec.artifact_names) & consumed)]
     return Plan(
         primary=tuple(_dependency_order(primary, specs, providers)),
         providers={k: tuple(v) for k, v in providers.items()},
@@ -91,7 +89,9 @@ def _params(spec: ExtractorSpec, given: Mapping[str, Any] | None) -> dict[str, A
         raise ConfigurationError(f"extractor {error}") from error
 
 
-def _dependency_order(names: list[str], specs: Mapping[str, ExtractorSpec], providers: Mapping[str, list[str]]) -> list[str]:
+def _dependency_order(
+    names: list[str], specs: Mapping[str, ExtractorSpec], providers: Mapping[str, list[str]]
+) -> list[str]:
     """Order primary extractors so providers come before consumers; a cycle is an error."""
     order: list[str] = []
     state: dict[str, str] = {}

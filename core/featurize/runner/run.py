@@ -33,8 +33,22 @@ from featurize.runner.worker import RunConfig, TrackTask, run_task
 from featurize.store import ExtractorMeta, ExtractorRecord, FeatureStore, Status, StoreWriter, TrackRecord
 
 LIBRARIES = (
-    "featurize", "numpy", "h5py", "soundfile", "soxr", "essentia", "librosa", "torch", "demucs", "openai-whisper",
-    "spacy", "rdflib", "omnizart", "tensorflow", "xgboost-cpu", "scikit-learn",
+    "featurize",
+    "numpy",
+    "h5py",
+    "soundfile",
+    "soxr",
+    "essentia",
+    "librosa",
+    "torch",
+    "demucs",
+    "openai-whisper",
+    "spacy",
+    "rdflib",
+    "omnizart",
+    "tensorflow",
+    "xgboost-cpu",
+    "scikit-learn",
 )
 KILL_GRACE_SECONDS = 10.0
 
@@ -74,8 +88,13 @@ def _stored_path(path: Path, store: Path) -> str:
 
 
 def plan_tasks(
-    tracks: Sequence[Track], plan: Plan, metas: dict[str, ExtractorMeta], store: Path, *,
-    retry_failed: bool, timeout: float | None,
+    tracks: Sequence[Track],
+    plan: Plan,
+    metas: dict[str, ExtractorMeta],
+    store: Path,
+    *,
+    retry_failed: bool,
+    timeout: float | None,
 ) -> tuple[list[TrackTask], int]:
     """Tasks for the work left to do; returns them and the number of tracks already complete."""
     completed: dict[str, dict[str, tuple[int, str]]] = {}
@@ -85,6 +104,7 @@ def plan_tasks(
     tasks, skipped = [], 0
     try:
         for track in tracks:
+
             def done(name: str, track_id: str = track.id) -> bool:
                 status, key = completed.get(name, {}).get(track_id, (Status.MISSING, ""))
                 finished = status == Status.OK or (status == Status.FAILED and not retry_failed)
@@ -96,8 +116,14 @@ def plan_tasks(
                 continue
             preloaded = {}
             for artifact in set().union(*(plan.needed_artifacts(n) for n in todo)):
-                provider = next((p for p in plan.providers[artifact] if completed.get(p, {}).get(track.id, (0, ""))
-                                 == (Status.OK, metas[p].key)), None)
+                provider = next(
+                    (
+                        p
+                        for p in plan.providers[artifact]
+                        if completed.get(p, {}).get(track.id, (0, "")) == (Status.OK, metas[p].key)
+                    ),
+                    None,
+                )
                 if provider is not None and reader is not None:
                     value = reader.artifact(track.id, artifact, extractor=provider)
                     if value is not None:
@@ -111,9 +137,11 @@ def plan_tasks(
 
 def _failed_record(task: TrackTask, metas: dict[str, ExtractorMeta], error_type: str, message: str) -> TrackRecord:
     return TrackRecord(
-        id=task.track.id, path=task.stored_path,
-        extractors=tuple(ExtractorRecord(n, metas[n].key, Status.FAILED, error_type=error_type, message=message)
-                         for n in task.run),
+        id=task.track.id,
+        path=task.stored_path,
+        extractors=tuple(
+            ExtractorRecord(n, metas[n].key, Status.FAILED, error_type=error_type, message=message) for n in task.run
+        ),
     )
 
 
@@ -220,16 +248,31 @@ def extract(
         writer.declare(list(metas.values()))
         tasks, skipped = plan_tasks(tracks, plan, metas, store, retry_failed=retry_failed, timeout=timeout)
         run_info: dict[str, Any] = {
-            "run_id": uuid.uuid4().hex, "argv": list(argv if argv is not None else sys.argv), "cwd": os.getcwd(),
-            "host": socket.gethostname(), "user": getpass.getuser(), "started": datetime.now(UTC).isoformat(),
-            "libraries": library_versions(), "executor": executor, "workers": workers,
-            "extractors": {n: {"version": m.version, "params": m.params, "plugin": m.plugin,
-                               "distribution": m.distribution} for n, m in metas.items()},
-            "tracks": len(tracks), "to_do": len(tasks), "skipped": skipped,
+            "run_id": uuid.uuid4().hex,
+            "argv": list(argv if argv is not None else sys.argv),
+            "cwd": os.getcwd(),
+            "host": socket.gethostname(),
+            "user": getpass.getuser(),
+            "started": datetime.now(UTC).isoformat(),
+            "libraries": library_versions(),
+            "executor": executor,
+            "workers": workers,
+            "extractors": {
+                n: {"version": m.version, "params": m.params, "plugin": m.plugin, "distribution": m.distribution}
+                for n, m in metas.items()
+            },
+            "tracks": len(tracks),
+            "to_do": len(tasks),
+            "skipped": skipped,
         }
         writer.start_run(run_info)
-        bar = tqdm(total=len(tasks), unit="track", disable=(not progress) if progress is not None else None,
-                   file=sys.stderr, dynamic_ncols=True)
+        bar = tqdm(
+            total=len(tasks),
+            unit="track",
+            disable=(not progress) if progress is not None else None,
+            file=sys.stderr,
+            dynamic_ncols=True,
+        )
 
         def durable(records: list[TrackRecord]) -> None:
             for record in records:
@@ -239,7 +282,7 @@ def extract(
             bar.update(len(records))
             bar.set_postfix(failed=counts["failed"], refresh=False)
 
-        with open_executor(executor, workers, scheduler) as pool:
+        with open_executor(executor, workers, scheduler, config.threads) as pool:
             _Dispatcher(pool, config, metas, timeout).run(tasks, lambda record: durable(writer.add(record)))
         durable(writer.flush())
         bar.close()
@@ -247,6 +290,10 @@ def extract(
     finally:
         writer.close()
     return RunSummary(
-        tracks=len(tracks), done=counts["done"], failed=counts["failed"], skipped=skipped,
-        seconds=time.monotonic() - started, failures=tuple(failures),
+        tracks=len(tracks),
+        done=counts["done"],
+        failed=counts["failed"],
+        skipped=skipped,
+        seconds=time.monotonic() - started,
+        failures=tuple(failures),
     )

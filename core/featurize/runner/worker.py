@@ -60,12 +60,6 @@ def instance(plan: Plan, name: str) -> Callable[[TrackContext], Result]:
     return _INSTANCES[key]
 
 
-def configure_threads(threads: int) -> None:
-    """Give each worker a fair share of cores; called before heavy libraries load."""
-    for variable in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS", "NUMBA_NUM_THREADS"):
-        os.environ[variable] = str(threads)
-
-
 @contextmanager
 def time_limit(seconds: float | None, path: object) -> Any:
     """Raise :class:`TrackTimeout` in this thread after ``seconds`` (main thread only)."""
@@ -135,14 +129,20 @@ class _TrackRun:
             raise
         except Exception as error:  # noqa: BLE001 - any failure is this track's, never the batch's
             self.outcomes[name] = ExtractorRecord(
-                name, self.key(name), Status.FAILED, error_type=type(error).__name__,
+                name,
+                self.key(name),
+                Status.FAILED,
+                error_type=type(error).__name__,
                 message=_describe(error, self.task.track),
             )
             return None
         self.results[name] = result
         stored = {a.name for a in spec.artifacts if a.stored}
         self.outcomes[name] = ExtractorRecord(
-            name, self.key(name), Status.OK, values if spec.features else None,
+            name,
+            self.key(name),
+            Status.OK,
+            values if spec.features else None,
             {k: v for k, v in result.artifacts.items() if k in stored},
         )
         return result
@@ -164,19 +164,25 @@ class _TrackRun:
         duration = native[0].shape[1] / native[1] if native is not None else float("nan")
         # Failed fallback providers are noise when a later provider succeeded: keep what matters.
         kept = [
-            o for name, o in self.outcomes.items()
+            o
+            for name, o in self.outcomes.items()
             if name in self.task.run or o.status is Status.OK or not self._artifact_delivered(name)
         ]
         return TrackRecord(
-            id=self.task.track.id, path=self.task.stored_path, audio_hash=file_hash(self.task.track.path),
-            duration=duration, extractors=tuple(kept),
+            id=self.task.track.id,
+            path=self.task.stored_path,
+            audio_hash=file_hash(self.task.track.path),
+            duration=duration,
+            extractors=tuple(kept),
         )
 
     def _artifact_delivered(self, provider: str) -> bool:
         spec = self.plan.specs[provider]
         return all(
-            any(self.outcomes.get(p, None) is not None and self.outcomes[p].status is Status.OK
-                for p in self.plan.providers.get(a, ()))
+            any(
+                self.outcomes.get(p, None) is not None and self.outcomes[p].status is Status.OK
+                for p in self.plan.providers.get(a, ())
+            )
             for a in spec.artifact_names
         )
 
@@ -194,11 +200,19 @@ class RunConfig:
     threads: int = 1
 
     @classmethod
-    def make(cls, *, plugins: Sequence[str] | None = None, extra_modules: Sequence[str] = (),
-             params: Mapping[str, Mapping[str, Any]] | None = None, threads: int = 1) -> RunConfig:
+    def make(
+        cls,
+        *,
+        plugins: Sequence[str] | None = None,
+        extra_modules: Sequence[str] = (),
+        params: Mapping[str, Mapping[str, Any]] | None = None,
+        threads: int = 1,
+    ) -> RunConfig:
         return cls(
-            plugins=None if plugins is None else tuple(plugins), extra_modules=tuple(extra_modules),
-            params_json=json.dumps(params or {}, sort_keys=True, default=str), threads=threads,
+            plugins=None if plugins is None else tuple(plugins),
+            extra_modules=tuple(extra_modules),
+            params_json=json.dumps(params or {}, sort_keys=True, default=str),
+            threads=threads,
         )
 
     def manager(self) -> PluginManager:
@@ -217,7 +231,6 @@ _PLANS: dict[RunConfig, Plan] = {}
 def worker_plan(config: RunConfig) -> Plan:
     """The plan of this run, built once per worker process."""
     if config not in _PLANS:
-        configure_threads(config.threads)
         _PLANS[config] = config.plan()
     return _PLANS[config]
 
@@ -239,6 +252,7 @@ def process_track(plan: Plan, task: TrackTask) -> TrackRecord:
         message = f"{timeout} (after {time.monotonic() - started:.1f} s)"
         for name in task.run:
             if name not in run.outcomes or run.outcomes[name].status is not Status.OK:
-                run.outcomes[name] = ExtractorRecord(name, run.key(name), Status.FAILED,
-                                                     error_type="TrackTimeout", message=message)
+                run.outcomes[name] = ExtractorRecord(
+                    name, run.key(name), Status.FAILED, error_type="TrackTimeout", message=message
+                )
     return run.record()

@@ -19,8 +19,11 @@ def featurize_extractors():
             factory=_factory,
             requires=[AudioInput(sr=None, mono=False)],
             features=[
-                Feature("side_ratio", "Energy of (L-R)/2 over energy of (L+R)/2; 0 for mono, NaN for silence.",
-                        Source.SIGNAL),
+                Feature(
+                    "side_ratio",
+                    "Energy of (L-R)/2 over energy of (L+R)/2; 0 for mono, NaN for silence.",
+                    Source.SIGNAL,
+                ),
                 Feature("dc_offset", "Mean sample value over all channels.", Source.SIGNAL, unit="full scale"),
             ],
         )

@@ -1,7 +1,6 @@
 """Stereo width and DC offset."""
 
 import numpy as np
-
 from featurize import Result, TrackContext
 
 
