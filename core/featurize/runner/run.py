@@ -157,8 +157,13 @@ class _Dispatcher:
         inflight: dict[Future, tuple[TrackTask, float]] = {}
         while pending or inflight:
             while pending and len(inflight) < self.window:
-                task = pending.popleft()
-                inflight[self.pool.executor.submit(run_task, self.config, task)] = (task, time.monotonic())
+                try:
+                    future = self.pool.executor.submit(run_task, self.config, pending[0])
+                except BrokenProcessPool:  # a worker died since the last wait: its futures tell which
+                    if not inflight:
+                        self.pool.restart()
+                    break
+                inflight[future] = (pending.popleft(), time.monotonic())
             finished, _ = wait(list(inflight), timeout=1.0, return_when=FIRST_COMPLETED)
             crashed = []
             for future in finished:
