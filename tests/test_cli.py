@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+
 from featurize.cli import cli
 from featurize.cli import context as cli_context
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import attrs
 import pytest
+
 from featurize.extraction import Result
 from featurize.plugin.manager import PluginManager
 from featurize.testing import check_extractor

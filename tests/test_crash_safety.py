@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+
 from featurize.store import FeatureStore
 from featurize.store.writer import journal_dir
 

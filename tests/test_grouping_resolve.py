@@ -112,7 +112,8 @@ def test_a_glob_that_matches_nothing_names_file_line_group_and_glob(grouping: Gr
         grouping.resolve(reference_catalog(["midlevel", "lyrics"]))
     (problem,) = caught.value.problems
     assert problem == (
-        f"{grouping.origin}:6: group 'Flux': feature 'essentia.spectral_flux_*': the glob matches no feature of the store"
+        f"{grouping.origin}:6: group 'Flux': feature 'essentia.spectral_flux_*': "
+        "the glob matches no feature of the store"
     )
 
 
@@ -134,7 +135,10 @@ def test_a_feature_reaching_two_groups_through_a_glob_is_an_error(tmp_path: Path
     with pytest.raises(GroupingError) as caught:
         read_grouping(path).resolve(reference_catalog(["essentia"]))
     (problem,) = caught.value.problems
-    assert problem == f"{path}:8: group 'Rhythm': feature 'essentia.spectral_flux': is in two groups: 'Spectral' and 'Rhythm'"
+    assert (
+        problem
+        == f"{path}:8: group 'Rhythm': feature 'essentia.spectral_flux': is in two groups: 'Spectral' and 'Rhythm'"
+    )
 
 
 def test_overlapping_globs_name_the_glob_that_reached_the_feature() -> None:
@@ -153,7 +157,9 @@ def test_overlapping_globs_name_the_glob_that_reached_the_feature() -> None:
 
 
 def test_a_catalog_without_any_listed_feature_is_an_error(grouping: Grouping) -> None:
-    with pytest.raises(GroupingError, match="mine.toml: the store has none of the features of grouping 'mine w/o Flux'$"):
+    with pytest.raises(
+        GroupingError, match=r"mine\.toml: the store has none of the features of grouping 'mine w/o Flux'$"
+    ):
         grouping.without("Flux").resolve(catalog("other.feature"))
 
 
@@ -174,7 +180,10 @@ def test_without_removes_groups_for_ablations(grouping: Grouping, audio_only: li
 def test_without_an_unknown_group_lists_the_groups(grouping: Grouping) -> None:
     with pytest.raises(GroupingError) as caught:
         grouping.without("Lyrics")
-    assert str(caught.value) == f"{grouping.origin}: group 'Lyrics': no such group in 'mine'; groups: 'Flux', 'Mood', 'Lyrical'"
+    assert (
+        str(caught.value)
+        == f"{grouping.origin}: group 'Lyrics': no such group in 'mine'; groups: 'Flux', 'Mood', 'Lyrical'"
+    )
 
 
 def test_without_every_group_is_an_error(grouping: Grouping) -> None:

@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from featurize.grouping import GroupingError, parse_grouping, read_grouping
+from featurize.grouping import GroupingError, parse_grouping, read_grouping, schema
+from featurize.grouping.model import FEATURE_PATTERN, GLOB_CHARACTERS
+from featurize.grouping.toml_format import GROUP_KEYS, TOP_KEYS
 
 VALID = """\
 name = "mine"
@@ -59,7 +61,7 @@ def test_lines_of_groups_and_entries_are_recorded(tmp_path: Path) -> None:
 
 
 def test_malformed_toml_names_the_file_and_line(tmp_path: Path) -> None:
-    path = write(tmp_path, VALID.replace('features = [\n    "midlevel.minorness"', 'features = [\n    midlevel'))
+    path = write(tmp_path, VALID.replace('features = [\n    "midlevel.minorness"', "features = [\n    midlevel"))
     (problem,) = problems_of(path)
     assert problem.startswith(f"{path}:11:")
     assert "malformed TOML" in problem
@@ -73,7 +75,7 @@ def test_a_group_defined_twice_is_a_toml_error_with_its_line(tmp_path: Path) -> 
 
 
 def test_unknown_top_level_key_names_file_line_and_key(tmp_path: Path) -> None:
-    path = write(tmp_path, 'version = 2\n' + VALID)
+    path = write(tmp_path, "version = 2\n" + VALID)
     (problem,) = problems_of(path)
     assert problem.startswith(f"{path}:1: ")
     assert "unknown key 'version'" in problem
@@ -113,7 +115,10 @@ def test_an_empty_group_list_is_an_error_naming_the_file(tmp_path: Path, text: s
 
 
 def test_a_group_without_features_names_file_line_and_group(tmp_path: Path) -> None:
-    path = write(tmp_path, VALID.replace('features = [\n    "midlevel.minorness",\n    "midlevel.dissonance",\n]', "features = []"))
+    path = write(
+        tmp_path,
+        VALID.replace('features = [\n    "midlevel.minorness",\n    "midlevel.dissonance",\n]', "features = []"),
+    )
     (problem,) = problems_of(path)
     assert problem == f"{path}:8: group 'Mood': 'features' is empty (an empty group list)"
 
@@ -168,3 +173,15 @@ def test_a_missing_or_unreadable_file_is_named(tmp_path: Path) -> None:
 def test_parse_grouping_names_the_given_origin() -> None:
     with pytest.raises(GroupingError, match=r"^inline\.toml:1: malformed TOML: Invalid value$"):
         parse_grouping("name = ", origin="inline.toml")
+
+
+def test_the_json_schema_matches_the_parser() -> None:
+    document = schema()
+    assert tuple(document["required"]) == TOP_KEYS
+    assert tuple(document["properties"]) == TOP_KEYS
+    assert document["additionalProperties"] is False
+    group = document["properties"]["groups"]["additionalProperties"]
+    assert tuple(group["required"]) == tuple(group["properties"]) == GROUP_KEYS
+    exact, glob = group["properties"]["features"]["items"]["anyOf"]
+    assert exact["pattern"] == FEATURE_PATTERN.pattern
+    assert set(glob["pattern"][1:-1].replace("\\", "")) == GLOB_CHARACTERS

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from featurize.errors import ConfigurationError
 from featurize.runner.inputs import discover
 

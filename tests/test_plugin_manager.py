@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from featurize.errors import PluginError
 from featurize.plugin.descriptors import ExtractorSpec, Feature, Source
 from featurize.plugin.manager import PluginManager

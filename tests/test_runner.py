@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import soundfile
+
 from featurize.errors import ConfigurationError
 from featurize.runner.inputs import discover
 from featurize.runner.run import extract

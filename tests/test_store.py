@@ -8,6 +8,7 @@ import attrs
 import h5py
 import numpy as np
 import pytest
+
 from featurize.artifacts import Frames, Record, Segments, Signal, Text
 from featurize.errors import StoreError
 from featurize.store import ExtractorMeta, ExtractorRecord, FeatureStore, Status, StoreWriter, TrackRecord

@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import soundfile
+
 from featurize.store import FeatureStore
 from featurize.testing import check_extractor
 

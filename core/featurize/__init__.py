@@ -37,6 +37,11 @@ _LAZY = {
     "Frames": "featurize.artifacts",
     "Record": "featurize.artifacts",
     "FeatureStore": "featurize.store",
+    "FeatureInfo": "featurize.catalog",
+    "Grouping": "featurize.grouping",
+    "ResolvedGrouping": "featurize.grouping",
+    "GroupingError": "featurize.grouping",
+    "load_grouping": "featurize.grouping",
     "PluginManager": "featurize.plugin.manager",
     "ExtractionError": "featurize.errors",
     "InputError": "featurize.errors",
@@ -47,8 +52,10 @@ __all__ = ["__version__", "hookimpl", *_LAZY]
 
 if TYPE_CHECKING:
     from featurize.artifacts import Frames, Record, Segments, Signal, Text
+    from featurize.catalog import FeatureInfo
     from featurize.errors import ExtractionError, InputError, MissingWeightsError
     from featurize.extraction import Result, Track, TrackContext
+    from featurize.grouping import Grouping, GroupingError, ResolvedGrouping, load_grouping
     from featurize.plugin.descriptors import (
         ArtifactInput,
         ArtifactKind,

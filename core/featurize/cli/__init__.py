@@ -22,6 +22,7 @@ BUILTIN_COMMANDS: dict[str, str] = {
     "info": "featurize.cli.inspect:info",
     "export": "featurize.cli.inspect:export",
     "extract": "featurize.cli.extract:extract",
+    "groupings": "featurize.cli.groupings:groupings",
 }
 """``name -> "module:attribute"`` of every built-in command."""
 

@@ -189,7 +189,8 @@ class GroupingSpec:
     """Declaration of a grouping.
 
     ``build(catalog, **params)`` returns a :class:`featurize.grouping.Grouping` given the
-    :class:`featurize.grouping.FeatureCatalog` of the features at hand, so computed
+    catalog of the features at hand (a sequence of
+    :class:`featurize.catalog.FeatureInfo`), so computed
     groupings (by source, random) can depend on what a store holds.
     """
 

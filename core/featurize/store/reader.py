@@ -13,24 +13,13 @@ import h5py
 import numpy as np
 
 from featurize.artifacts import Artifact
+from featurize.catalog import FeatureInfo
 from featurize.errors import StoreError
 from featurize.store import layout, writer
 from featurize.store.records import ExtractorMeta, Status
 
 if TYPE_CHECKING:
     import pandas as pd
-
-
-@attrs.frozen
-class FeatureInfo:
-    """Metadata of one stored feature column."""
-
-    name: str
-    """Namespaced name, ``<extractor>.<feature>``."""
-    extractor: str
-    description: str
-    unit: str
-    source: str
 
 
 @attrs.frozen
