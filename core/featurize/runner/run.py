@@ -166,7 +166,7 @@ class _Dispatcher:
                 inflight[future] = (pending.popleft(), time.monotonic())
             finished, _ = wait(list(inflight), timeout=1.0, return_when=FIRST_COMPLETED)
             crashed = []
-            for future in finished:
+            for future in [f for f in inflight if f in finished]:  # in submission order: stable row order
                 task, _ = inflight.pop(future)
                 record = self._collect(future, task)
                 if record is None:
