@@ -74,3 +74,15 @@ def test_store_errors_are_one_line(runner: CliRunner, tmp_path: Path) -> None:
     bogus.write_text("nope")
     result = runner.invoke(cli, ["info", str(bogus)])
     assert result.exit_code == 1 and "not an HDF5 file" in result.output and "Traceback" not in result.output
+
+
+def test_identical_failures_are_folded(runner: CliRunner, tmp_path: Path) -> None:
+    songs = tmp_path / "songs"
+    songs.mkdir()
+    for name in ("x", "y", "z"):
+        (songs / f"{name}.wav").write_text("garbage")
+    result = runner.invoke(cli, ["--plugins", "level", "extract", str(songs), "-o", str(tmp_path / "f.h5"),
+                                 "--executor", "serial"])
+    assert result.exit_code == 1
+    assert "FAILED 3 tracks (x, y, z) [level]: <track>: " in result.output
+    assert result.output.count("FAILED") == 1

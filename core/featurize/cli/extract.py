@@ -49,14 +49,25 @@ def _collect_params(values: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return params
 
 
-def _summary(summary: Any) -> str:
+def _summary(summary: Any, tracks: dict[str, Path]) -> str:
+    """The run's counts, then its failures with identical causes folded into one line."""
     lines = [
         f"{summary.tracks} tracks: {summary.done} done, {summary.failed} failed, {summary.skipped} already complete "
         f"({summary.seconds:.1f} s)"
     ]
-    lines += [f"  FAILED {track} [{extractor}]: {message}" for track, extractor, message in summary.failures[:50]]
-    if len(summary.failures) > 50:
-        lines.append(f"  ... and {len(summary.failures) - 50} more (see `featurize info STORE --failures`)")
+    causes: dict[tuple[str, str], list[str]] = {}
+    for track, extractor, message in summary.failures:
+        path = str(tracks.get(track, ""))
+        cause = message.replace(path, "<track>") if path else message
+        causes.setdefault((extractor, cause), []).append(track)
+    for (extractor, cause), failed in list(causes.items())[:50]:
+        if len(failed) == 1:
+            lines.append(f"  FAILED {failed[0]} [{extractor}]: {cause.replace('<track>', str(tracks[failed[0]]))}")
+        else:
+            named = ", ".join(failed[:3]) + (", ..." if len(failed) > 3 else "")
+            lines.append(f"  FAILED {len(failed)} tracks ({named}) [{extractor}]: {cause}")
+    if len(causes) > 50:
+        lines.append(f"  ... and {len(causes) - 50} more causes (see `featurize info STORE --failures`)")
     return "\n".join(lines)
 
 
@@ -109,7 +120,7 @@ def _run(
         )
     except FeaturizeError as error:
         fail(error)
-    click.echo(_summary(summary), err=True)
+    click.echo(_summary(summary, {t.id: t.path for t in tracks}), err=True)
     if not summary.ok:
         raise SystemExit(1)
 

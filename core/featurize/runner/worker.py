@@ -48,16 +48,26 @@ class TrackTask:
     timeout: float | None = None
 
 
-_INSTANCES: dict[tuple[str, str], Callable[[TrackContext], Result]] = {}
+_INSTANCES: dict[tuple[str, str], Callable[[TrackContext], Result] | Exception] = {}
 
 
 def instance(plan: Plan, name: str) -> Callable[[TrackContext], Result]:
-    """The extractor ``name`` for this process, built by its factory on first use."""
+    """The extractor ``name`` for this process, built by its factory on first use.
+
+    A factory that fails (missing weights, say) is not retried for every track: its
+    error is kept and raised again, so each track records it without reloading anything.
+    """
     spec, params = plan.specs[name], plan.params[name]
     key = (name, params_hash(params, spec.params) + repr(sorted(params.items())))
     if key not in _INSTANCES:
-        _INSTANCES[key] = spec.factory(**params)
-    return _INSTANCES[key]
+        try:
+            _INSTANCES[key] = spec.factory(**params)
+        except Exception as error:  # noqa: BLE001 - recorded per track by the caller
+            _INSTANCES[key] = error
+    built = _INSTANCES[key]
+    if isinstance(built, Exception):
+        raise built
+    return built
 
 
 @contextmanager

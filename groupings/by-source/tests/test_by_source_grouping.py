@@ -6,12 +6,12 @@ import subprocess
 import sys
 
 import pytest
-from featurize_grouping_by_source.sources import build
 
 from featurize import ExtractorSpec, Feature
 from featurize.catalog import FeatureInfo
 from featurize.grouping import GroupingError, load_grouping
 from featurize.grouping.testing import REFERENCE_FEATURES, plugin_manager_with, reference_catalog
+from featurize_grouping_by_source.sources import build
 
 THIRD_PARTY = ExtractorSpec(
     name="thirdparty",

@@ -6,11 +6,11 @@ import subprocess
 import sys
 
 import pytest
-from featurize_grouping_random.assignment import build
 
 from featurize.catalog import FeatureInfo
 from featurize.grouping import GroupingError, load_grouping
 from featurize.grouping.testing import plugin_manager_with, reference_catalog
+from featurize_grouping_random.assignment import build
 
 
 def catalog_of(n: int) -> list[FeatureInfo]:
