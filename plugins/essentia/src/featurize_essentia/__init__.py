@@ -1,0 +1,1 @@
+"""featurize-essentia: SAMAT's 85 signal-processing features computed with Essentia, plus chords and key."""

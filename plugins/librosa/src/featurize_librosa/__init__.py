@@ -1,0 +1,1 @@
+"""featurize-librosa: the signal-processing feature families of featurize-essentia, computed with librosa."""
