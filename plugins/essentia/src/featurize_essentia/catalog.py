@@ -6,13 +6,10 @@ which MusicExtractor descriptor it reproduces (when there is one) and when it is
 
 from __future__ import annotations
 
+from featurize.conventions import PITCH_CLASSES
 from featurize.plugin.descriptors import ArtifactKind, ArtifactSpec, Feature, Source
 from featurize_essentia.bands import ATTACK_SLOPE_BANDS, BANDS, ENERGY_BANDS
 
-PITCH_CLASSES: tuple[str, ...] = (
-    *("c", "c_sharp", "d", "d_sharp", "e", "f"),
-    *("f_sharp", "g", "g_sharp", "a", "a_sharp", "b"),
-)
 N_MFCC = 13
 
 _LOWLEVEL = "2048-sample frames, hop 1024, Blackman-Harris 62"

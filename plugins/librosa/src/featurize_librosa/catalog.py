@@ -7,9 +7,10 @@ description says where the librosa definition differs. Bands are the ``essentia`
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
+from featurize.conventions import BANDS, ENERGY_BANDS, PITCH_CLASSES, Band
 from featurize.plugin.descriptors import Feature, Source
+
+__all__ = ["BANDS", "ENERGY_BANDS", "FEATURES", "PITCH_CLASSES", "SAMPLE_RATE", "Band"]
 
 SAMPLE_RATE = 22050
 N_FFT = 2048
@@ -18,35 +19,6 @@ N_MELS = 128
 N_MFCC = 13
 MIN_TEMPO, MAX_TEMPO = 40.0, 208.0
 
-
-class Band(NamedTuple):
-    name: str
-    low: float
-    high: float
-
-
-BANDS: tuple[Band, ...] = (
-    Band("low", 20.0, 150.0),
-    Band("middle_low", 150.0, 400.0),
-    Band("middle", 400.0, 3200.0),
-    Band("middle_high", 3200.0, 7000.0),
-    Band("high", 7000.0, 22000.0),
-)
-"""The ``essentia`` plugin's split of the band-wise families; at 22.05 kHz ``high`` ends at 11025 Hz."""
-
-ENERGY_BANDS: tuple[Band, ...] = (
-    Band("low", 20.0, 150.0),
-    Band("middle_low", 150.0, 800.0),
-    Band("middle", 400.0, 3200.0),
-    Band("middle_high", 800.0, 4000.0),
-    Band("high", 4000.0, 20000.0),
-)
-"""The ``essentia`` plugin's energy bands: MusicExtractor's four, plus the middle of :data:`BANDS`."""
-
-PITCH_CLASSES: tuple[str, ...] = (
-    *("c", "c_sharp", "d", "d_sharp", "e", "f"),
-    *("f_sharp", "g", "g_sharp", "a", "a_sharp", "b"),
-)
 
 _FRAMES = f"{N_FFT}-sample Hann frames, hop {HOP_LENGTH}, at {SAMPLE_RATE} Hz"
 _SILENT = "Silent frames (mean power below 1e-10) are left out; NaN when every frame is silent."
