@@ -1,0 +1,1 @@
+"""featurize-omnizart: Omnizart's chord transcription (Harmony Transformer) as the ``chords`` artifact."""
