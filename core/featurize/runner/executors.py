@@ -41,8 +41,8 @@ class LocalPool:
 
     def __init__(self, workers: int, threads: int = 1) -> None:
         self.workers = workers
-        for variable in THREAD_VARIABLES:
-            os.environ[variable] = str(threads)
+        self._saved = {variable: os.environ.get(variable) for variable in THREAD_VARIABLES}
+        os.environ.update(dict.fromkeys(THREAD_VARIABLES, str(threads)))
         self.executor = self._new()
 
     def _new(self) -> cf.ProcessPoolExecutor:
@@ -60,6 +60,11 @@ class LocalPool:
 
     def shutdown(self) -> None:
         self.executor.shutdown(wait=True, cancel_futures=True)
+        for variable, value in self._saved.items():
+            if value is None:
+                os.environ.pop(variable, None)
+            else:
+                os.environ[variable] = value
 
 
 class FixedExecutor:
