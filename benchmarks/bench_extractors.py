@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+
 from featurize import hookimpl
 from featurize.extraction import Result, TrackContext
 from featurize.plugin.descriptors import AudioInput, ExtractorSpec, Feature, Source

@@ -73,10 +73,9 @@ def save_random_model(architecture: str, path: Path) -> None:
 
 
 def child_extract(architecture: str, weights: Path, tracks: list[Path]) -> dict[str, float]:
-    from featurize_midlevel.plugin import EXTRACTOR
-
     from featurize import Track, TrackContext
     from featurize.testing import build_extractor
+    from featurize_midlevel.plugin import EXTRACTOR
 
     started = time.perf_counter()
     extractor = build_extractor(EXTRACTOR, {"weights": str(weights), "architecture": architecture})
@@ -91,6 +90,7 @@ def child_extract(architecture: str, weights: Path, tracks: list[Path]) -> dict[
 
 def child_frontend_anchor(repeats: int) -> dict[str, float]:
     import librosa
+
     from featurize_midlevel.frontend import MfccFrontEnd
 
     audio = synth(CLIP_SECONDS, 22050, seed=0)

@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import soundfile
+
 from featurize.testing.signals import clicks, tone, triad
 
 HERE = Path(__file__).parent

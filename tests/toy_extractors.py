@@ -10,6 +10,7 @@ import os
 import time
 
 import numpy as np
+
 from featurize import hookimpl
 from featurize.artifacts import Segments
 from featurize.errors import ExtractionError

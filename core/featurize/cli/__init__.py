@@ -23,6 +23,12 @@ BUILTIN_COMMANDS: dict[str, str] = {
     "export": "featurize.cli.inspect:export",
     "extract": "featurize.cli.extract:extract",
     "groupings": "featurize.cli.groupings:groupings",
+    "synth": "featurize.cli.synth:synth",
+    "demo": "featurize.cli.demo:demo",
+    "train": "featurize.cli.learn:train",
+    "evaluate": "featurize.cli.learn:evaluate",
+    "explain": "featurize.cli.learn:explain",
+    "compare": "featurize.cli.learn:compare",
 }
 """``name -> "module:attribute"`` of every built-in command."""
 

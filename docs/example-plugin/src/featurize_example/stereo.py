@@ -1,6 +1,7 @@
 """Stereo width and DC offset."""
 
 import numpy as np
+
 from featurize import Result, TrackContext
 
 
