@@ -11,14 +11,11 @@ import attrs
 
 from featurize.grouping.model import Grouping, GroupingError, ResolvedGrouping
 from featurize.grouping.toml_format import read_grouping
-from featurize.plugin.descriptors import ExtractorSpec, GroupingSpec, Param, resolve_params
+from featurize.plugin.descriptors import ExtractorSpec, GroupingSpec, convert_params
 
 if TYPE_CHECKING:
     from featurize.catalog import FeatureInfo
     from featurize.plugin.manager import PluginManager
-
-_TRUE = {"1", "true", "yes", "on"}
-_FALSE = {"0", "false", "no", "off"}
 
 
 def is_grouping_file(name_or_path: str) -> bool:
@@ -95,29 +92,10 @@ def _grouping_spec(manager: PluginManager, name: str) -> GroupingSpec:
 
 def coerce_params(spec: GroupingSpec, given: Mapping[str, Any]) -> dict[str, Any]:
     """Declared defaults overridden by ``given``, strings converted to each parameter's type."""
-    declared = {p.name: p for p in spec.params}
     try:
-        values = resolve_params(f"grouping {spec.name}", spec.params, given)
+        return convert_params("grouping", spec.name, spec.params, given)
     except ValueError as error:
         raise GroupingError(str(error)) from None
-    return {name: _convert(spec.name, declared[name], value) for name, value in values.items()}
-
-
-def _convert(owner: str, param: Param, value: Any) -> Any:
-    if not isinstance(value, str) or param.type in ("str", "path"):
-        return value
-    try:
-        if param.type == "int":
-            return int(value)
-        if param.type == "float":
-            return float(value)
-        if value.strip().lower() in _TRUE | _FALSE:
-            return value.strip().lower() in _TRUE
-        raise ValueError(value)
-    except ValueError:
-        raise GroupingError(
-            f"grouping {owner!r}: parameter {param.name!r} wants a value of type {param.type}, got {value!r}"
-        ) from None
 
 
 class _DeclaredCatalog(Sequence["FeatureInfo"]):

@@ -1,4 +1,4 @@
-"""Evaluation metrics, computed with scikit-learn (``featurize[learn]``).
+"""Evaluation metrics; the AUCs come from scikit-learn (``featurize[learn]``).
 
 Multi-label: ROC-AUC and PR-AUC (average precision) per tag from the model's decision
 scores, and their macro means over the tags that have both positive and negative tracks in
@@ -17,6 +17,8 @@ from typing import Any
 
 import numpy as np
 
+from featurize.errors import FeaturizeError
+
 MULTILABEL_METRICS = ("roc_auc", "pr_auc")
 MULTICLASS_METRICS = ("accuracy", "balanced_accuracy")
 
@@ -31,7 +33,10 @@ def multilabel_metrics(
     truth: np.ndarray, scores: np.ndarray, names: Sequence[str], *, softmax: bool = False
 ) -> dict[str, Any]:
     """Macro and per-tag ROC-AUC and PR-AUC of ``scores`` ``(n, n_tags)`` against 0/1 ``truth``."""
-    from sklearn.metrics import average_precision_score, roc_auc_score
+    try:
+        from sklearn.metrics import average_precision_score, roc_auc_score
+    except ImportError as error:
+        raise FeaturizeError("the AUC metrics need scikit-learn: pip install 'featurize[learn]'") from error
 
     scores = row_softmax(scores) if softmax else scores
     per_tag: dict[str, dict[str, float]] = {}

@@ -6,14 +6,10 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from featurize.errors import FeaturizeError, PluginError
-from featurize.plugin.descriptors import ModelSpec, Param, resolve_params
+from featurize.plugin.descriptors import ModelSpec, convert_params
 
 if TYPE_CHECKING:
     from featurize.plugin.manager import PluginManager
-
-_TRUE = {"1", "true", "yes", "on"}
-_FALSE = {"0", "false", "no", "off"}
-_NONE = {"none", "null", ""}
 
 
 class ModelParamError(FeaturizeError):
@@ -36,30 +32,6 @@ def model_params(spec: ModelSpec, given: Mapping[str, Any] | None = None) -> dic
     parameters whose default is ``None``.
     """
     try:
-        values = resolve_params(f"model {spec.name}", spec.params, given)
+        return convert_params("model", spec.name, spec.params, given)
     except ValueError as error:
         raise ModelParamError(str(error)) from None
-    declared = {p.name: p for p in spec.params}
-    return {name: _convert(spec.name, declared[name], value) for name, value in values.items()}
-
-
-def _convert(model: str, param: Param, value: Any) -> Any:
-    if not isinstance(value, str) or param.type == "path":
-        return value
-    folded = value.strip().lower()
-    if folded in _NONE:
-        return None
-    if param.type == "str":
-        return value
-    try:
-        if param.type == "int":
-            return int(value)
-        if param.type == "float":
-            return float(value)
-        if folded in _TRUE | _FALSE:
-            return folded in _TRUE
-        raise ValueError(value)
-    except ValueError:
-        raise ModelParamError(
-            f"model {model!r}: parameter {param.name!r} wants a value of type {param.type}, got {value!r}"
-        ) from None

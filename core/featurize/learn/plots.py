@@ -22,7 +22,10 @@ def plot_importances(importances: Importances, path: str | Path, *, title: str =
     path = Path(path)
     if path.suffix.lower() not in FORMATS:
         raise FeaturizeError(f"{path}: plots are written as .png or .svg, not {path.suffix or 'no extension'!r}")
-    import matplotlib
+    try:
+        import matplotlib
+    except ImportError as error:
+        raise FeaturizeError("plots need matplotlib: pip install 'featurize[learn]'") from error
 
     matplotlib.use("Agg")
     from matplotlib import pyplot as plt

@@ -108,6 +108,54 @@ class Param:
     to the same weights) do not."""
 
 
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off"}
+_NONE = {"none", "null", ""}
+
+
+def convert_param(param: Param, value: Any) -> Any:
+    """``value`` as ``param``'s type when it is a string (from a command line or a TOML file).
+
+    ``none``/``null``/empty give ``None`` ("the component's default") except for ``str`` and
+    ``path`` parameters, which keep the text. A value that does not parse raises ``ValueError``.
+    """
+    if not isinstance(value, str) or param.type == "path":
+        return value
+    folded = value.strip().lower()
+    if param.type == "str":
+        return value
+    if folded in _NONE:
+        return None
+    if param.type == "int":
+        return int(value)
+    if param.type == "float":
+        return float(value)
+    if folded in _TRUE | _FALSE:
+        return folded in _TRUE
+    raise ValueError(f"{value!r} is not a boolean")
+
+
+def convert_params(
+    kind: str, name: str, declared: tuple[Param, ...], given: Mapping[str, Any] | None
+) -> dict[str, Any]:
+    """:func:`resolve_params`, then every string converted to its parameter's declared type.
+
+    Errors are ``ValueError``s naming the component (``kind`` ``name``) and the parameter.
+    """
+    values = resolve_params(f"{kind} {name}", declared, given)
+    types = {p.name: p for p in declared}
+    converted = {}
+    for parameter, value in values.items():
+        try:
+            converted[parameter] = convert_param(types[parameter], value)
+        except ValueError:
+            raise ValueError(
+                f"{kind} {name!r}: parameter {parameter!r} wants a value of type {types[parameter].type}, "
+                f"got {value!r}"
+            ) from None
+    return converted
+
+
 def params_hash(params: Mapping[str, Any], declared: tuple[Param, ...]) -> str:
     """Hash of the result-defining parameters, stable across runs and machines."""
     relevant = {p.name: params.get(p.name, p.default) for p in declared if p.affects_output}

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import warnings
 from pathlib import Path
 
 import numpy as np
 import pytest
 import xgboost
+from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from featurize import ModelSpec
 from featurize.learn.testing import group_columns, planted
@@ -17,6 +19,16 @@ from featurize_xgboost.importance import IMPORTANCE_TYPES, feature_importance, g
 
 SIZES = (4, 4, 4)
 GROUPS = group_columns(SIZES)
+
+with warnings.catch_warnings():
+    # By design the estimator does not inherit from BaseEstimator (scikit-learn is not a runtime dependency).
+    warnings.filterwarnings("ignore", message="Estimator .* does not inherit", category=UserWarning)
+    SKLEARN_CHECKS = parametrize_with_checks([XGBoostClassifier(n_estimators=10, n_jobs=1)])
+
+
+@SKLEARN_CHECKS
+def test_scikit_learn_compatible(estimator: object, check: object) -> None:
+    check(estimator)  # type: ignore[operator]
 
 
 @pytest.fixture(scope="module")
