@@ -33,7 +33,13 @@ from featurize.store.records import ExtractorMeta, ExtractorRecord, Status, Trac
 FORMAT = "featurize"
 FORMAT_VERSION = 1
 STR = h5py.string_dtype()
-CHUNK_BYTES = 1 << 20
+CHUNK_BYTES = 4 << 20
+"""Chunk size of a store's per-track datasets: rows at full width, large enough that a whole-matrix read
+costs about what ``numpy.load`` does."""
+SHARD_CHUNK_BYTES = 256 << 10
+"""Journal shards hold a few hundred rows; small chunks keep them small."""
+CHUNK_CACHE_BYTES = 64 << 20
+"""HDF5 chunk cache for the consolidating writer, so row upserts do not re-read chunks."""
 
 _TRACK_COLUMNS: dict[str, Any] = {"id": STR, "path": STR, "audio_hash": STR, "duration": np.float64}
 _STATUS_COLUMNS: dict[str, Any] = {"status": np.int8, "key": STR, "error_type": STR, "error_message": STR}
@@ -47,7 +53,8 @@ def _row_dataset(
 ) -> h5py.Dataset:
     shape: tuple[int, ...] = (n,) if width is None else (n, width)
     row_bytes = np.dtype(np.float32 if dtype is STR else dtype).itemsize * (width or 1)
-    chunk_rows = max(1, min(65536, CHUNK_BYTES // max(row_bytes, 1)))
+    chunk_bytes = int(group.file.attrs.get("chunk_bytes", CHUNK_BYTES))
+    chunk_rows = max(1, min(65536, chunk_bytes // max(row_bytes, 1)))
     chunks = (chunk_rows,) if width is None else (chunk_rows, width)
     fill: Any = None
     if dtype is not STR:
@@ -155,11 +162,12 @@ _CODECS: dict[ArtifactKind, _Codec] = {
 # -- the file -------------------------------------------------------------------------------
 
 
-def initialise(file: h5py.File, created_by: str) -> None:
+def initialise(file: h5py.File, created_by: str, chunk_bytes: int = CHUNK_BYTES) -> None:
     """Create the empty skeleton of a store in a new file."""
     file.attrs["format"] = FORMAT
     file.attrs["format_version"] = FORMAT_VERSION
     file.attrs["created_by"] = created_by
+    file.attrs["chunk_bytes"] = chunk_bytes
     tracks = file.create_group("tracks")
     for name, dtype in _TRACK_COLUMNS.items():
         _row_dataset(tracks, name, dtype, 0)

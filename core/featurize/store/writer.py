@@ -96,7 +96,7 @@ def checkpoint(path: Path) -> int:
     else:
         with h5py.File(merged, "w") as file:
             layout.initialise(file, _created_by())
-    with h5py.File(merged, "r+") as file:
+    with h5py.File(merged, "r+", rdcc_nbytes=layout.CHUNK_CACHE_BYTES) as file:
         layout.check_format(file, path)
         for shard in shards:
             try:
@@ -193,7 +193,7 @@ class StoreWriter:
         name = f"{time.time_ns():020d}-{os.getpid()}-{self._sequence:06d}.h5"
         partial = journal / (name + ".partial")
         with h5py.File(partial, "w") as file:
-            layout.initialise(file, _created_by())
+            layout.initialise(file, _created_by(), chunk_bytes=layout.SHARD_CHUNK_BYTES)
             for meta in self._metas.values():
                 layout.declare(file, meta)
             layout.write_records(file, records, self._metas)
