@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from featurize.errors import FeaturizeError, PluginError
+from featurize.errors import FeaturizeError
 from featurize.plugin.descriptors import ModelSpec, convert_params
 
 if TYPE_CHECKING:
@@ -18,11 +18,7 @@ class ModelParamError(FeaturizeError):
 
 def find_model(manager: PluginManager, name: str) -> ModelSpec:
     """The installed model ``name``; naming it selects it even when ``--plugins`` lists others."""
-    available = manager.models(selected_only=False)
-    if name not in available:
-        listing = ", ".join(sorted(available)) or "none installed (pip install featurize-embanded, ...)"
-        raise PluginError(f"unknown model {name!r}; available: {listing}")
-    return available[name]
+    return manager.component(ModelSpec, name, selected_only=False)
 
 
 def model_params(spec: ModelSpec, given: Mapping[str, Any] | None = None) -> dict[str, Any]:

@@ -7,12 +7,14 @@ Model plugins use :func:`planted` for their "recovery of planted structure" test
 targets depend on one group's features only, so that group must get the top importance.
 :class:`LeastSquaresClassifier` and :class:`LoudnessClassifier` are small but real models of
 the contract (features and audio); :func:`manager_with_models` registers them, so the
-trainer is tested without any model plugin installed.
+trainer is tested without any model plugin installed. :func:`check_model_cli` runs an installed
+feature model through ``featurize train / evaluate / explain`` end to end.
 """
 
 from __future__ import annotations
 
 import itertools
+import json
 import sys
 import types
 from collections.abc import Sequence
@@ -269,3 +271,56 @@ def manager_with_models(specs: Sequence[ModelSpec] | None = None, *, installed: 
     sys.modules[module.__name__] = module
     group = ENTRY_POINT_GROUP if installed else "featurize-learn-tests-no-entry-points"
     return PluginManager(entry_point_group=group, internal=(), extra_modules=(module.__name__,))
+
+
+TOY_GROUPING = """\
+name = "toy"
+description = "three groups"
+
+[groups.Timbre]
+description = "timbre"
+features = ["timbre.*"]
+
+[groups.Rhythm]
+description = "rhythm"
+features = ["rhythm.*"]
+
+[groups.Harmony]
+description = "harmony"
+features = ["harmony.*"]
+"""
+"""The TOML grouping of :func:`check_model_cli`'s toy store."""
+
+
+def check_model_cli(model: str, params: Sequence[str], folder: Path) -> dict[str, Any]:
+    """Train, evaluate and explain ``model`` through the CLI on planted data; returns the report.
+
+    The targets depend on the ``Rhythm`` group only, so it must come out on top; evaluating the
+    held-out tracks must reproduce the training report's test ROC-AUC, and ``explain`` must name
+    the groups. ``params`` are ``KEY=VALUE`` strings passed as ``--param``.
+    """
+    from click.testing import CliRunner
+
+    from featurize.cli import cli
+
+    X, Y = planted(n=200, sizes=(4, 4, 4), informative=1, n_targets=3, seed=9)
+    names = [f"{e}.f{i}" for e in ("timbre", "rhythm", "harmony") for i in range(4)]
+    store, tags, grouping, output = (folder / n for n in ("s.h5", "tags.csv", "g.toml", "m"))
+    write_feature_store(store, X, names)
+    tags.write_text("track,a,b,c\n" + "".join(f"track{i:04d},{','.join(map(str, row))}\n" for i, row in enumerate(Y)))
+    grouping.write_text(TOY_GROUPING)
+    runner = CliRunner()
+    labels = ["--labels", str(tags)]
+    options = [item for param in params for item in ("--param", param)]
+    trained = runner.invoke(
+        cli, ["train", str(store), *labels, "--grouping", str(grouping), "--model", model, *options, "-o", str(output)]
+    )
+    assert trained.exit_code == 0, trained.output
+    report = json.loads((output / "report.json").read_text())
+    assert np.argmax(report["importances"]["overall"]["mean"]) == 1, "the planted Rhythm group is not on top"
+    evaluated = runner.invoke(cli, ["evaluate", str(output), str(store), *labels, "--tracks", "held-out"])
+    assert evaluated.exit_code == 0, evaluated.output
+    assert f"{report['metrics']['test']['roc_auc']['mean']:.4f}" in evaluated.output
+    explained = runner.invoke(cli, ["explain", str(output)])
+    assert explained.exit_code == 0 and "Rhythm" in explained.output
+    return report

@@ -201,9 +201,13 @@ class PluginManager:
     def models(self, *, selected_only: bool = True) -> dict[str, ModelSpec]:
         return self._of(ModelSpec, selected_only)
 
-    def component(self, kind: type[C], name: str) -> C:
-        """The selected component ``name``, or a :class:`PluginError` listing the available ones."""
-        available = self._of(kind, True)
+    def component(self, kind: type[C], name: str, *, selected_only: bool = True) -> C:
+        """The component ``name``, or a :class:`PluginError` listing the available ones.
+
+        ``selected_only=False`` finds any installed component: naming a model or grouping on the
+        command line selects it even when ``--plugins`` lists only extractors.
+        """
+        available = self._of(kind, selected_only)
         if name not in available:
             label = kind.__name__.removesuffix("Spec").lower()
             listing = ", ".join(sorted(available)) or "none installed"
