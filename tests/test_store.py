@@ -131,8 +131,8 @@ def test_second_writer_is_refused(tmp_path: Path) -> None:
         StoreWriter(path)
 
 
-def test_journal_left_by_a_crash_is_merged_on_open(tmp_path: Path) -> None:
-    """Shards written before a crash (no close, no checkpoint) are recovered by the next reader."""
+def test_journal_left_by_a_crash_is_read_by_readers_and_merged_by_the_next_writer(tmp_path: Path) -> None:
+    """Shards written before a crash (no close, no checkpoint) are seen by readers, merged by writers."""
     path = tmp_path / "s.h5"
     writer = StoreWriter(path, batch_size=1)
     writer.declare([META])
@@ -140,6 +140,12 @@ def test_journal_left_by_a_crash_is_merged_on_open(tmp_path: Path) -> None:
     writer.add(record("t1", (3, 4)))
     (journal_dir(path) / "000-torn.h5.partial").write_bytes(b"half a shard")  # a shard cut mid-write
     writer._lock.release()  # the process "dies" here: no flush, no checkpoint
+    shards = sorted(p.name for p in journal_dir(path).iterdir())
     with FeatureStore(path) as store:
         assert store.track_ids == ["t0", "t1"]
+        assert store.matrix()[0].tolist() == [[1, 2], [3, 4]]
+    assert sorted(p.name for p in journal_dir(path).iterdir()) == shards  # a reader changes nothing
+    StoreWriter(path).close()
     assert [p.name for p in journal_dir(path).iterdir()] == ["000-torn.h5.partial"]
+    with h5py.File(path, "r") as file:
+        assert file["tracks/id"].asstr()[:].tolist() == ["t0", "t1"]

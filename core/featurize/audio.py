@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -28,7 +29,7 @@ def decode(path: Path) -> tuple[np.ndarray, int]:
     import soundfile
 
     try:
-        samples, sr = soundfile.read(path, dtype="float32", always_2d=True)
+        samples, sr = soundfile.read(os.fsencode(path), dtype="float32", always_2d=True)  # any file name
         samples = samples.T
     except (soundfile.LibsndfileError, RuntimeError, TypeError) as error:
         if shutil.which("ffmpeg") is None:

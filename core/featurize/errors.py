@@ -31,5 +31,9 @@ class StoreError(FeaturizeError):
     """A file is not a featurize store, is of a newer format, or conflicts with a run."""
 
 
+class StoreFullError(StoreError):
+    """The file system of a store is full; finished tracks stay safe in its journal."""
+
+
 class ConfigurationError(FeaturizeError):
     """Components cannot be combined as asked (a requirement without provider, ...)."""

@@ -82,4 +82,7 @@ def cli(ctx: click.Context, plugins: str | None) -> None:
 
 def main(argv: list[str] | None = None) -> Any:
     """Entry point of the ``featurize`` script."""
+    from featurize.display import escape_output_streams
+
+    escape_output_streams()
     return cli.main(args=argv if argv is not None else sys.argv[1:], prog_name="featurize")

@@ -62,12 +62,15 @@ def features(artifacts: bool) -> None:
 @click.command()
 @click.argument("store", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--failures", "show_failures", is_flag=True, help="List every failure with its message.")
-def info(store: Path, show_failures: bool) -> None:
+@click.option("--verify", is_flag=True, help="Read every chunk and report damaged data by extractor and track rows.")
+def info(store: Path, show_failures: bool, verify: bool) -> None:
     """Summarise STORE: tracks, extractors with versions and completion, failures, runs."""
     import numpy as np
 
     from featurize.store import FeatureStore, Status
 
+    if verify:
+        _verify(store)
     try:
         with FeatureStore(store) as opened:
             click.echo(
@@ -96,6 +99,27 @@ def info(store: Path, show_failures: bool) -> None:
                     click.echo(f"  {failure.track} [{failure.extractor}] {failure.error_type}: {failure.message}")
     except FeaturizeError as error:
         fail(error)
+
+
+def _verify(store: Path) -> None:
+    """``info --verify``: exit 1 with the damage listed, or say that every chunk was read back."""
+    from featurize.store.verify import verify
+
+    try:
+        result = verify(store)
+    except FeaturizeError as error:
+        fail(error)
+    if result.ok:
+        click.echo(
+            f"{store}: verified: {result.datasets} datasets read back, "
+            f"{result.checksummed} of them with per-chunk checksums"
+        )
+        return
+    click.echo(f"{store}: DAMAGED: {len(result.damage)} damaged part(s):", err=True)
+    for damage in result.damage:
+        click.echo(f"  {damage.describe()}", err=True)
+    click.echo("Re-extract the affected tracks into a new store (the damaged one is never written to).", err=True)
+    raise SystemExit(1)
 
 
 @click.command()

@@ -60,14 +60,36 @@ def _row_dataset(
     if dtype is not STR:
         fill = np.nan if np.issubdtype(np.dtype(dtype), np.floating) else (-1 if name == "index" else 0)
     dataset = group.create_dataset(
-        name, shape=shape, maxshape=(None, *shape[1:]), dtype=dtype, chunks=chunks, fillvalue=fill
+        name,
+        shape=shape,
+        maxshape=(None, *shape[1:]),
+        dtype=dtype,
+        chunks=chunks,
+        fillvalue=fill,
+        fletcher32=dtype is not STR,
     )
     dataset.attrs["per_track"] = per_track
     return dataset
 
 
 def _strings(dataset: h5py.Dataset, selection: Any = slice(None)) -> list[str]:
-    return list(dataset.asstr()[selection]) if len(dataset) else []
+    return list(read_strings(dataset, selection)) if len(dataset) else []
+
+
+def read_strings(dataset: h5py.Dataset, selection: Any = slice(None)) -> Any:
+    """Text as written by :func:`encode_strings`: names that were not valid UTF-8 come back unchanged."""
+    return dataset.asstr(errors="surrogateescape")[selection]
+
+
+def encode_strings(values: Sequence[Any]) -> np.ndarray:
+    """UTF-8 bytes for a string dataset, lossless for file names that are not valid UTF-8.
+
+    Python represents such names with surrogate escapes (``os.fsdecode``); HDF5 stores their
+    original bytes, and :func:`read_strings` restores the same ``str``.
+    """
+    encoded = np.empty(len(values), dtype=object)
+    encoded[:] = [v.encode("utf-8", "surrogateescape") if isinstance(v, str) else v for v in values]
+    return encoded
 
 
 def _write_rows(dataset: h5py.Dataset, rows: np.ndarray, values: Any) -> None:
@@ -76,7 +98,8 @@ def _write_rows(dataset: h5py.Dataset, rows: np.ndarray, values: Any) -> None:
         return
     order = np.argsort(rows, kind="stable")
     rows = rows[order]
-    values = np.asarray(values, dtype=object if dataset.dtype.kind == "O" else dataset.dtype)[order]
+    values = encode_strings(values) if dataset.dtype.kind == "O" else np.asarray(values, dtype=dataset.dtype)
+    values = values[order]
     if rows[-1] - rows[0] + 1 == len(rows):
         dataset[rows[0] : rows[-1] + 1] = values
     else:
@@ -177,10 +200,15 @@ def initialise(file: h5py.File, created_by: str, chunk_bytes: int = CHUNK_BYTES)
 
 
 def check_format(file: h5py.File, path: object) -> None:
-    """Refuse files that are not featurize stores, or that a newer featurize wrote."""
-    if file.attrs.get("format") != FORMAT:
+    """Refuse files that are not featurize stores, that a newer featurize wrote, or whose header is damaged."""
+    try:
+        kind, found = file.attrs.get("format"), file.attrs.get("format_version")
+    except (OSError, KeyError, ValueError, TypeError) as error:
+        raise StoreError(f"{path}: the store's root attributes are damaged ({error})") from error
+    if kind != FORMAT:
         raise StoreError(f"{path}: not a featurize store (an HDF5 file without the featurize format attribute)")
-    found = int(file.attrs.get("format_version", -1))
+    if not isinstance(found, int | np.integer) or found < 1:
+        raise StoreError(f"{path}: damaged store: its format_version attribute is missing or invalid ({found!r})")
     if found > FORMAT_VERSION:
         raise StoreError(
             f"{path}: written by a newer featurize (store format {found}; this version reads up to "
@@ -274,10 +302,14 @@ def _ragged_dataset(group: h5py.Group, name: str, dtype: Any, example: np.ndarra
     if name in group:
         return group[name]
     tail = tuple(np.shape(example)[1:])
-    dataset = group.create_dataset(
-        name, shape=(0, *tail), maxshape=(None, *tail), dtype=dtype, chunks=(max(1, 65536 // max(1, *tail, 1)), *tail)
+    return group.create_dataset(
+        name,
+        shape=(0, *tail),
+        maxshape=(None, *tail),
+        dtype=dtype,
+        chunks=(max(1, 65536 // max(1, *tail, 1)), *tail),
+        fletcher32=dtype is not STR,
     )
-    return dataset
 
 
 def write_records(file: h5py.File, records: Sequence[TrackRecord], metas: dict[str, ExtractorMeta]) -> None:

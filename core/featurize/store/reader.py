@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fnmatch
+import io
 import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -35,8 +36,10 @@ class Failure:
 class FeatureStore:
     """A read-only view of a featurize store.
 
-    Opening a store whose journal holds shards from an interrupted run merges them first
-    (when no other process is writing), so a reader always sees every finished track.
+    A reader never modifies anything, so it works on read-only media and on a full disk. When
+    the journal holds shards (a run is going on, or was interrupted) the reader merges them into
+    an in-memory copy of the store, so it sees every finished track; the next writer merges
+    them into the file itself.
 
     >>> with FeatureStore("features.h5") as store:          # doctest: +SKIP
     ...     X, names = store.matrix(["essentia.spectral_*", "midlevel.*"])
@@ -44,29 +47,39 @@ class FeatureStore:
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path)
-        if not self.path.exists() and not writer.pending_shards(self.path):
+        shards = writer.pending_shards(self.path)
+        if not self.path.exists() and not shards:
             raise StoreError(f"{self.path}: no such store")
-        self._recover()
         try:
-            self._file = h5py.File(self.path, "r")
+            self._file = self._open(shards)
         except OSError as error:
             raise StoreError(f"{self.path}: not an HDF5 file or unreadable ({error})") from error
         try:
             layout.check_format(self._file, self.path)
+            self._metas = {name: layout.read_meta(self._file, name) for name in self._file["extractors"]}
         except StoreError:
             self._file.close()
             raise
-        self._metas = {name: layout.read_meta(self._file, name) for name in self._file["extractors"]}
+        except (OSError, KeyError, ValueError, TypeError, RuntimeError) as error:
+            self._file.close()
+            raise StoreError(f"{self.path}: damaged store: its metadata cannot be read ({error})") from error
 
-    def _recover(self) -> None:
-        if not writer.pending_shards(self.path):
-            return
-        lock = writer.StoreLock(self.path)
-        if lock.acquire():
-            try:
-                writer.checkpoint(self.path)
-            finally:
-                lock.release()
+    def _open(self, shards: Sequence[Path]) -> h5py.File:
+        """The store file, or an in-memory copy of it with the journal ``shards`` merged in."""
+        if not shards:
+            return h5py.File(self.path, "r")
+        if self.path.exists():
+            file = h5py.File(io.BytesIO(self.path.read_bytes()), "r+")
+            layout.check_format(file, self.path)
+        else:
+            file = h5py.File(io.BytesIO(), "w")
+            layout.initialise(file, "featurize journal view")
+        try:
+            writer.merge_shards(file, [s for s in shards if s.exists()])
+        except BaseException:
+            file.close()
+            raise
+        return file
 
     def close(self) -> None:
         self._file.close()
@@ -90,13 +103,13 @@ class FeatureStore:
         """The track table as columns: ``id``, ``path``, ``audio_hash``, ``duration``."""
         group = self._file["tracks"]
         return {
-            name: np.array(group[name].asstr()[:] if group[name].dtype.kind == "O" else group[name][:])
+            name: np.array(layout.read_strings(group[name]) if group[name].dtype.kind == "O" else group[name][:])
             for name in ("id", "path", "audio_hash", "duration")
         }
 
     def track_path(self, track_id: str) -> Path:
         """The audio file of a track; relative paths are relative to the store's folder."""
-        path = Path(self._file["tracks/path"].asstr()[self.row(track_id)])
+        path = Path(layout.read_strings(self._file["tracks/path"], self.row(track_id)))
         return path if path.is_absolute() else self.path.parent / path
 
     def row(self, track_id: str) -> int:
@@ -141,9 +154,19 @@ class FeatureStore:
 
     # -- values -----------------------------------------------------------------------------
 
+    def _read(self, dataset: h5py.Dataset) -> np.ndarray:
+        """A whole dataset; a chunk whose checksum fails is reported, never returned as numbers."""
+        try:
+            return dataset[:]
+        except OSError as error:
+            raise StoreError(
+                f"{self.path}: {dataset.name} is damaged ({str(error).splitlines()[0]}); "
+                f"run 'featurize info --verify {self.path}' to locate the damage"
+            ) from error
+
     def status(self, extractor: str) -> np.ndarray:
         """Per-track :class:`~featurize.store.records.Status` codes of one extractor."""
-        return self._file["extractors"][extractor]["status"][:]
+        return self._read(self._file["extractors"][extractor]["status"])
 
     def matrix(self, patterns: Sequence[str] | None = None) -> tuple[np.ndarray, list[str]]:
         """The float32 matrix ``(n_tracks, n_selected)`` and its column names.
@@ -160,7 +183,7 @@ class FeatureStore:
         for name in names:
             extractor, column = positions[name]
             wanted.setdefault(extractor, []).append(column)
-        blocks = {extractor: self._file["features"][extractor]["values"][:] for extractor in wanted}
+        blocks = {extractor: self.values(extractor) for extractor in wanted}
         matrix = np.empty((len(self), len(names)), dtype=np.float32)
         for j, name in enumerate(names):
             extractor, column = positions[name]
@@ -169,16 +192,21 @@ class FeatureStore:
 
     def values(self, extractor: str) -> np.ndarray:
         """The whole feature matrix of one extractor, without a copy through column selection."""
-        return self._file["features"][extractor]["values"][:]
+        return self._read(self._file["features"][extractor]["values"])
 
     def failures(self) -> list[Failure]:
         ids = self.track_ids
         found = []
         for name in self._metas:
             group = self._file["extractors"][name]
-            for row in np.flatnonzero(group["status"][:] == Status.FAILED):
+            for row in np.flatnonzero(self.status(name) == Status.FAILED):
                 found.append(
-                    Failure(ids[row], name, group["error_type"].asstr()[row], group["error_message"].asstr()[row])
+                    Failure(
+                        ids[row],
+                        name,
+                        layout.read_strings(group["error_type"], row),
+                        layout.read_strings(group["error_message"], row),
+                    )
                 )
         return found
 
@@ -188,8 +216,8 @@ class FeatureStore:
         done: dict[str, dict[str, tuple[int, str]]] = {}
         for name in self._metas:
             group = self._file["extractors"][name]
-            status = group["status"][:]
-            keys = group["key"].asstr()[:] if len(status) else []
+            status = self.status(name)
+            keys = layout.read_strings(group["key"]) if len(status) else []
             done[name] = {ids[r]: (int(status[r]), keys[r]) for r in np.flatnonzero(status != Status.MISSING)}
         return done
 
@@ -221,11 +249,17 @@ class FeatureStore:
         return layout.read_runs(self._file)
 
     def to_dataframe(self, patterns: Sequence[str] | None = None) -> pd.DataFrame:
-        """Features as a DataFrame indexed by track id (needs pandas: ``featurize[export]``)."""
+        """Features as a DataFrame indexed by track id (needs pandas: ``featurize[export]``).
+
+        Ids of files whose names are not valid UTF-8 show their undecodable bytes as ``\\xNN``.
+        """
         import pandas as pd
 
+        from featurize.display import readable
+
         matrix, names = self.matrix(patterns)
-        return pd.DataFrame(matrix, index=pd.Index(self.track_ids, name="track"), columns=names)
+        ids = [readable(track_id) for track_id in self.track_ids]
+        return pd.DataFrame(matrix, index=pd.Index(ids, name="track"), columns=names)
 
     def export(self, path: str | os.PathLike[str], patterns: Sequence[str] | None = None) -> Path:
         """Write features to ``.csv`` or ``.parquet``, chosen by the file's extension."""
