@@ -97,7 +97,13 @@ def bench_runner(n: int) -> None:
     )
 
 
-def bench_store(rows: int, cols: int, batch: int = 1000) -> None:
+def drop_page_cache() -> None:
+    """Make the next read come from the disk (root only): ``--cold``."""
+    os.sync()
+    Path("/proc/sys/vm/drop_caches").write_text("3\n")
+
+
+def bench_store(rows: int, cols: int, batch: int = 1000, cold: bool = False) -> None:
     from featurize.store import ExtractorMeta, ExtractorRecord, FeatureStore, Status, StoreWriter, TrackRecord
 
     rng = np.random.default_rng(0)
@@ -132,14 +138,18 @@ def bench_store(rows: int, cols: int, batch: int = 1000) -> None:
             stored = source["features/bench/values"]
             target.create_dataset("values", data=stored[:], chunks=stored.chunks)
         reads, loads, unchecked = [], [], []
+        settle = drop_page_cache if cold else lambda: None
         for _ in range(5):
+            settle()
             start = time.perf_counter()
             with FeatureStore(path) as store:
                 values = store.values("bench")
             reads.append(time.perf_counter() - start)
+            settle()
             start = time.perf_counter()
             loaded = np.load(npy, allow_pickle=False)
             loads.append(time.perf_counter() - start)
+            settle()
             start = time.perf_counter()
             with h5py.File(plain, "r") as file:
                 file["values"][:]
@@ -148,7 +158,8 @@ def bench_store(rows: int, cols: int, batch: int = 1000) -> None:
         size = path.stat().st_size / 2**20
     read, load, bare = statistics.median(reads), statistics.median(loads), statistics.median(unchecked)
     print(
-        f"store {rows}x{cols}: append in batches of {batch} {append:.1f} s ({1e6 * append / rows:.0f} us/track), "
+        f"store {rows}x{cols} ({'cold' if cold else 'warm'} page cache): append in batches of {batch} "
+        f"{append:.1f} s ({1e6 * append / rows:.0f} us/track), "
         f"file {size:.0f} MiB; whole-matrix read {read:.3f} s vs numpy.load {load:.3f} s -> ratio {read / load:.2f} "
         f"(goal <= 2); same chunks without checksums {bare:.3f} s -> checksum cost {read / bare:.2f}x"
     )
@@ -171,13 +182,14 @@ def main() -> None:
     parser.add_argument("--tracks", type=int, default=2000)
     parser.add_argument("--rows", type=int, default=50000)
     parser.add_argument("--cols", type=int, default=500)
+    parser.add_argument("--cold", action="store_true", help="Store reads from disk: drop the page cache (root).")
     parser.add_argument("--only", choices=["cli", "runner", "store", "scaling"], help="Run one benchmark only.")
     args = parser.parse_args()
     os.environ["PYTHONPATH"] = os.pathsep.join([str(HERE), os.environ.get("PYTHONPATH", "")])
     benchmarks = {
         "cli": bench_cli,
         "runner": lambda: bench_runner(args.tracks),
-        "store": lambda: bench_store(args.rows, args.cols),
+        "store": lambda: bench_store(args.rows, args.cols, cold=args.cold),
         "scaling": bench_scaling,
     }
     for name, bench in benchmarks.items():
