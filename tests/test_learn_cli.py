@@ -106,6 +106,7 @@ def test_train_with_a_custom_toml_grouping_writes_the_model_directory(model_dir:
         "featurize-model.json",
         "grouping.json",
         "model",
+        "recipe.json",
         "report.json",
         "report.txt",
         "split.json",

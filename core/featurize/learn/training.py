@@ -78,6 +78,8 @@ class Dataset:
     extractors: Mapping[str, str]
     """Extractor -> version, for the extractors whose features are used."""
     notes: tuple[str, ...] = attrs.field(converter=tuple)
+    metas: Mapping[str, Any] = attrs.field(factory=dict)
+    """Extractor -> the store's ExtractorMeta (version, params, hash), for the recipe."""
 
 
 @attrs.frozen(eq=False)
@@ -155,14 +157,15 @@ def load_dataset(
         track_ids = store.track_ids
         alignment = align(label_set, track_ids, [str(p) for p in store.tracks()["path"]])
         notes += alignment.notes()
-        resolved, extractors = None, {}
+        resolved, extractors, metas = None, {}, {}
         if spec.input == "features":
             resolved = _resolve(options, store.features(), manager)
             notes += list(resolved.warnings)
             matrix, _ = store.matrix(list(resolved.feature_names))
             inputs: Any = matrix[alignment.store_rows]
             used = {name.split(".")[0] for name in resolved.feature_names}
-            extractors = {name: meta.version for name, meta in store.extractors.items() if name in used}
+            metas = {name: meta for name, meta in store.extractors.items() if name in used}
+            extractors = {name: meta.version for name, meta in metas.items()}
         else:
             inputs = [str(store.track_path(track_ids[row])) for row in alignment.store_rows]
     keep = complete_rows(inputs) if resolved is not None else np.ones(len(inputs), dtype=bool)
@@ -184,6 +187,7 @@ def load_dataset(
         splits=[label_set.splits[row] for row in label_rows],
         extractors=extractors,
         notes=notes,
+        metas=metas,
     )
 
 
@@ -303,17 +307,51 @@ def train(
     if output is not None:
         first = runs[0]
         ids = np.asarray(dataset.track_ids)
+        decision = decision_rule(spec, _seeded(spec, params, options.params, first.split.seed), dataset, first)
         save_bundle(
             Path(output),
             spec=spec,
             model=first.model,
-            manifest=_manifest(spec, params, dataset, options),
+            manifest=_manifest(spec, params, dataset, options) | {"decision": decision},
             grouping=dataset.resolved,
             standardiser=first.standardiser,
             split={"train": ids[first.split.train].tolist(), "test": ids[first.split.test].tolist()},
             report=report,
+            recipe=_recipe(dataset, decision),
         )
     return TrainResult(report, runs, dataset)
+
+
+def decision_rule(spec: ModelSpec, params: Mapping[str, Any], dataset: Dataset, run: Run) -> dict[str, Any]:
+    """How the saved model turns decision values into tags (see :mod:`featurize.learn.thresholds`).
+
+    Multi-label feature models get per-tag thresholds by out-of-fold max F1 on the training rows
+    (standardised as the saved model's inputs); audio models keep 0 (refitting them per fold would
+    cost a training run each); classes take the arg-max.
+    """
+    from featurize.learn.thresholds import RULE, choose_thresholds
+
+    names = list(dataset.targets.names)
+    if dataset.targets.task != "multilabel":
+        return {"rule": "arg-max over classes"}
+    if dataset.resolved is None or run.standardiser is None:
+        return {"rule": "decision value > 0 (audio model)", "thresholds": dict.fromkeys(names, 0.0)}
+    groups = [list(g) for g in dataset.resolved.groups]
+    X = run.standardiser.transform(_select(dataset.inputs, run.split.train))
+    Y = dataset.targets.y[run.split.train]
+    thresholds = choose_thresholds(lambda: spec.factory(groups=groups, **params), X, Y, seed=run.split.seed)
+    return {
+        "rule": f"decision value > threshold ({RULE})",
+        "thresholds": dict(zip(names, thresholds.tolist(), strict=True)),
+    }
+
+
+def _recipe(dataset: Dataset, decision: dict[str, Any]) -> Any:
+    from featurize.learn.recipe import build_recipe
+
+    if dataset.resolved is None:
+        return None
+    return build_recipe(dataset.metas, dataset.resolved.feature_names, dataset.resolved.label, decision)
 
 
 def _data_section(dataset: Dataset) -> dict[str, Any]:
