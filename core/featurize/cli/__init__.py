@@ -29,6 +29,7 @@ BUILTIN_COMMANDS: dict[str, str] = {
     "evaluate": "featurize.cli.learn:evaluate",
     "explain": "featurize.cli.learn:explain",
     "compare": "featurize.cli.learn:compare",
+    "tag": "featurize.cli.tag:tag",
 }
 """``name -> "module:attribute"`` of every built-in command."""
 

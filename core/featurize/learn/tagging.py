@@ -150,6 +150,8 @@ def _score_store(bundle: ModelBundle, store_path: Path, options: TagOptions) -> 
 def _scores(bundle: ModelBundle, tracks: list[str], X: Any, options: TagOptions) -> Scores:
     """Scores, decisions and contributions of the model on its inputs ``X`` (features or paths)."""
     model = bundle.model
+    if not tracks:
+        return _empty(bundle)
     decision = np.asarray(model.decision_function(X), dtype=np.float64).reshape(len(tracks), -1)
     multilabel = bundle.task == "multilabel"
     if multilabel:
@@ -175,10 +177,23 @@ def _scores(bundle: ModelBundle, tracks: list[str], X: Any, options: TagOptions)
     return Scores(tracks, targets, score, predicted.astype(np.int8), contributions, groups)
 
 
+def _empty(bundle: ModelBundle) -> Scores:
+    """No track to tag (all untagged): no rows, but the model's columns."""
+    targets = list(bundle.targets)
+    groups = list(bundle.grouping.group_names) if bundle.grouping is not None else []
+    n_targets = len(targets)
+    contributions = np.zeros((0, n_targets, len(groups) + 1)) if groups else None
+    empty = np.zeros((0, n_targets))
+    return Scores([], targets, empty, empty.astype(np.int8), contributions, groups)
+
+
 def _tag_scores(model: Any, X: Any, decision: np.ndarray) -> np.ndarray:
     """Probability-like tag scores: the model's ``predict_proba``, else the logistic of the decision."""
     if callable(getattr(model, "predict_proba", None)):
-        return np.asarray(model.predict_proba(X), dtype=np.float64).reshape(decision.shape)
+        proba = np.asarray(model.predict_proba(X), dtype=np.float64)
+        if proba.shape[1] == 2 and decision.shape[1] == 1:  # one tag, fitted as two classes
+            proba = proba[:, 1:]
+        return proba.reshape(decision.shape)
     return 1.0 / (1.0 + np.exp(-decision))
 
 
