@@ -128,3 +128,22 @@ def test_input_that_is_neither_audio_nor_a_store_is_a_clear_error(model: Path, t
     result = CliRunner().invoke(cli, ["tag", str(model), str(tmp_path / "notes.txt"), "-o", "-"])
     assert result.exit_code != 0 and "notes.txt: neither audio" in result.output and "Traceback" not in result.output
     assert not Path("featurize-tag.features.h5").exists()
+
+
+def test_why_explains_one_track_with_groups_features_and_a_waterfall(model: Path, tmp_path: Path) -> None:
+    from featurize.learn.modeldir import load_bundle
+    from featurize.learn.tagging import tag
+    from featurize.learn.why import explain_track
+    from featurize.plugin.manager import PluginManager
+
+    store = model.parent / "train.h5"
+    result = invoke("why", model, store, "s00", "--plot", tmp_path / "why.png")
+    assert "track s00" in result.output and "loud: score" in result.output and "librosa.mfcc_" in result.output
+    assert (tmp_path / "why.png").stat().st_size > 1000
+    bundle = load_bundle(model, PluginManager())
+    (item,) = explain_track(bundle, store, "s00", tag="loud")
+    row = tag(model, store).set_index("track").loc["s00"]
+    assert item.decision == pytest.approx(sum(g[1] for g in item.groups) + item.bias, abs=1e-9)
+    assert item.decision == pytest.approx(row.filter(like="contribution.").sum(), abs=1e-9)
+    missing = CliRunner().invoke(cli, ["why", str(model), str(store), "nope"])
+    assert missing.exit_code != 0 and "no track 'nope'" in missing.output

@@ -30,6 +30,7 @@ BUILTIN_COMMANDS: dict[str, str] = {
     "explain": "featurize.cli.learn:explain",
     "compare": "featurize.cli.learn:compare",
     "tag": "featurize.cli.tag:tag",
+    "why": "featurize.cli.tag:why",
 }
 """``name -> "module:attribute"`` of every built-in command."""
 

@@ -138,3 +138,33 @@ def tag(
     for entry in frame.attrs["untagged"]:
         click.echo(f"not tagged: {entry['track']}: {entry['reason']}", err=True)
     click.echo(f"{frame['track'].nunique()} track(s) tagged, {len(frame.attrs['untagged'])} not tagged", err=True)
+
+
+@click.command("why")
+@click.argument("model_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("store", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("track")
+@click.option("--tag", "tag_name", help="Explain this tag (default: the track's best tags).")
+@click.option("--top", type=click.IntRange(min=1), default=3, show_default=True, help="How many best tags.")
+@click.option("--features", type=click.IntRange(min=1), default=3, show_default=True, help="Features per group.")
+@click.option("--plot", type=click.Path(dir_okay=False, path_type=Path), help="Waterfall chart (.png or .svg).")
+def why(
+    model_dir: Path, store: Path, track: str, tag_name: str | None, top: int, features: int, plot: Path | None
+) -> None:
+    """Explain why TRACK of STORE gets its tags: group and feature contributions to each score.
+
+    \b
+    Example:
+      featurize why model/ tags.features.h5 song042 --tag happy --plot why.png
+    """
+    from featurize.learn.modeldir import load_bundle
+    from featurize.learn.why import explain_track, plot_waterfall, render
+
+    try:
+        bundle = load_bundle(model_dir, plugin_manager())
+        explanations = explain_track(bundle, store, track, tag=tag_name, n_tags=top, n_features=features)
+        if plot is not None:
+            plot_waterfall(explanations, plot)
+    except FeaturizeError as error:
+        fail(error)
+    click.echo(render(track, explanations))
