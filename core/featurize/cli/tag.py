@@ -48,7 +48,10 @@ def extract_recipe(bundle: Any, inputs: tuple[str, ...], store: Path, run_option
 
     recipe = bundle.recipe
     if recipe is None:
-        raise ConfigurationError(f"{bundle.directory}: an audio model reads the audio itself; give a store as INPUT")
+        raise ConfigurationError(
+            f"{bundle.directory}: saved before model format 2, without the recipe tagging needs; "
+            "retrain it with `featurize train`"
+        )
     tracks = discover(inputs)
     executor, workers = run_options["executor"], run_options["workers"]
     pool_size = 1 if executor == "serial" else workers or default_workers()
@@ -121,7 +124,12 @@ def tag(
         audio = tuple(i for i in inputs if not is_store(i))
         for value in audio:
             check_input(value)
-        if audio:
+        direct: list[tuple[str, Path]] = []
+        if audio and bundle.input != "features":  # an audio model reads the audio itself: nothing to extract
+            from featurize.runner.inputs import discover
+
+            direct = [(track.id, track.path) for track in discover(audio)]
+        elif audio:
             target = store or default_store(output)
             summary = extract_recipe(
                 bundle, audio, target, {"executor": executor, "workers": workers, "progress": progress}
@@ -131,7 +139,7 @@ def tag(
                 err=True,
             )
             stores.append(target)
-        frame = tag_bundle(bundle, stores, options)
+        frame = tag_bundle(bundle, stores, options, direct)
         write_tags(frame, output)
     except FeaturizeError as error:
         fail(error)

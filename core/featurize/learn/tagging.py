@@ -33,6 +33,8 @@ if TYPE_CHECKING:
     from featurize.plugin.manager import PluginManager
 
 BIAS = "contribution.bias"
+CHUNK = 2048
+"""Tracks per block of per-feature contributions (n x tags x features floats would not fit for a library)."""
 
 
 @attrs.frozen
@@ -84,11 +86,16 @@ def tag(
     return tag_bundle(bundle, [Path(store)], options)
 
 
-def tag_bundle(bundle: ModelBundle, stores: Sequence[Path], options: TagOptions) -> pd.DataFrame:
-    """Tag the tracks of each store with a loaded model and concatenate the rows."""
+def tag_bundle(
+    bundle: ModelBundle, stores: Sequence[Path], options: TagOptions, audio: Sequence[tuple[str, Path]] = ()
+) -> pd.DataFrame:
+    """Tag the tracks of each store (and, for audio models, the ``(id, path)`` audio tracks) and concatenate."""
     import pandas as pd
 
     frames, untagged, mismatches = [], [], []
+    if audio:
+        ids, paths = [track for track, _ in audio], [str(path) for _, path in audio]
+        frames.append(rows(_scores(bundle, ids, paths, options), options))
     for store in stores:
         scores, missing, mismatch = _score_store(bundle, store, options)
         frames.append(rows(scores, options))
@@ -170,8 +177,11 @@ def _scores(bundle: ModelBundle, tracks: list[str], X: Any, options: TagOptions)
     if bundle.grouping is not None and supports_contributions(model):
         groups = list(bundle.grouping.group_names)
         per_target = targets if decision.shape[1] == len(targets) else targets[1:]
-        result = group_contributions(model, X, bundle.grouping.groups, groups, per_target)
-        contributions = np.concatenate([result.values, result.bias[:, :, None]], axis=2)
+        contributions = np.empty((len(tracks), len(per_target), len(groups) + 1))
+        for start in range(0, len(tracks), CHUNK):  # the per-feature terms of one chunk at a time
+            part = group_contributions(model, X[start : start + CHUNK], bundle.grouping.groups, groups, per_target)
+            contributions[start : start + CHUNK, :, :-1] = part.values
+            contributions[start : start + CHUNK, :, -1] = part.bias
         if contributions.shape[1] == 1 and len(targets) == 2:  # two classes: the first is the negation
             contributions = np.concatenate([-contributions, contributions], axis=1)
     return Scores(tracks, targets, score, predicted.astype(np.int8), contributions, groups)
