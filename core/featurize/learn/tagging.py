@@ -227,8 +227,9 @@ def rows(scores: Scores, options: TagOptions) -> pd.DataFrame:
     track_index, slot = np.nonzero(mask)
     target_index = order[track_index, slot]
     columns: dict[str, Any] = {
-        "track": np.asarray(scores.tracks, dtype=object)[track_index],
-        "tag": np.asarray(scores.targets, dtype=object)[target_index],
+        # Categoricals: millions of rows share a few names (building object arrays would dominate the time).
+        "track": pd.Categorical.from_codes(track_index, categories=pd.Index(scores.tracks, dtype=object)),
+        "tag": pd.Categorical.from_codes(target_index, categories=pd.Index(scores.targets, dtype=object)),
         "score": scores.score[track_index, target_index],
         "predicted": scores.predicted[track_index, target_index],
         "rank": rank[track_index, target_index],
