@@ -106,6 +106,7 @@ def test_train_with_a_custom_toml_grouping_writes_the_model_directory(model_dir:
         "featurize-model.json",
         "grouping.json",
         "model",
+        "recipe.json",
         "report.json",
         "report.txt",
         "split.json",
@@ -280,3 +281,11 @@ def test_an_audio_model_trains_without_grouping_and_has_no_importances(tmp_path:
     assert "task:     multiclass with 2 targets" in result.output and "accuracy" in result.output
     explained = run("explain", tmp_path / "m")
     assert "model 'loudness' (audio input) has no group importances." in explained.output
+
+
+def test_evaluate_is_honest_by_default_and_labels_all_tracks(model_dir: Path, files: dict[str, Path]) -> None:
+    default = run("evaluate", model_dir, files["store"], "--labels", files["tags"])
+    assert "excluded 120 track(s) the model was trained on" in default.output and "(30 tracks used)" in default.output
+    everything = run("evaluate", model_dir, files["store"], "--labels", files["tags"], "--tracks", "all")
+    assert "warning: --tracks all includes" in everything.output and "all tracks (incl. training)" in everything.output
+    assert "Per target (test)" not in everything.output

@@ -153,8 +153,27 @@ def test_evaluating_the_held_out_tracks_reproduces_the_first_repeat(
     first = result.runs[0].test
     assert report["metrics"]["test"]["roc_auc"]["mean"] == pytest.approx(first["roc_auc"])
     assert report["data"]["tracks_used"] == len(result.runs[0].split.test)
-    everything = evaluate(output, corpus["store"], corpus["tags"], manager=manager)
-    assert everything["data"]["tracks_used"] == 229
+    everything = evaluate(output, corpus["store"], corpus["tags"], tracks="all", manager=manager)
+    assert everything["data"]["tracks_used"] == 229 and "test" not in everything["metrics"]
+    assert "all tracks (incl. training)" in everything["metrics"]
+    assert any("not a test score" in w for w in everything["warnings"])
+
+
+def test_evaluation_leaves_out_the_training_tracks_by_default(
+    trained: tuple, corpus: dict[str, Path], manager: object, tmp_path: Path
+) -> None:
+    result, output = trained
+    predictions = tmp_path / "scores.csv"
+    report = evaluate(output, corpus["store"], corpus["tags"], manager=manager, predictions=predictions)
+    n_train = len(result.runs[0].split.train)
+    assert f"excluded {n_train} track(s) the model was trained on" in report["warnings"]
+    assert report["data"]["tracks_used"] == 229 - n_train and "test" in report["metrics"]
+    import pandas as pd
+
+    frame = pd.read_csv(predictions)
+    train_ids = set(np.asarray(result.dataset.track_ids)[result.runs[0].split.train])
+    assert frame["track"].nunique() == 229 - n_train and not train_ids & set(frame["track"])
+    assert {"score", "predicted", "rank", "contribution.bias"} <= set(frame.columns)
 
 
 def test_bad_labels_give_warnings_or_errors(corpus: dict[str, Path], manager: object, tmp_path: Path) -> None:

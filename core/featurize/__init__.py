@@ -46,6 +46,7 @@ _LAZY = {
     "ExtractionError": "featurize.errors",
     "InputError": "featurize.errors",
     "MissingWeightsError": "featurize.errors",
+    "tag": "featurize.learn.tagging",
 }
 
 __all__ = ["__version__", "hookimpl", *_LAZY]
@@ -56,6 +57,7 @@ if TYPE_CHECKING:
     from featurize.errors import ExtractionError, InputError, MissingWeightsError
     from featurize.extraction import Result, Track, TrackContext
     from featurize.grouping import Grouping, GroupingError, ResolvedGrouping, load_grouping
+    from featurize.learn.tagging import tag
     from featurize.plugin.descriptors import (
         ArtifactInput,
         ArtifactKind,

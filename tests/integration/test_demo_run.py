@@ -80,3 +80,14 @@ def test_printed_report_answers_the_questions(demo: tuple[Path, dict, str]) -> N
         "xgboost / domain-expert",
     ):
         assert expected in output
+
+
+def test_fresh_clips_are_tagged_by_every_model_and_one_track_explained(demo: tuple[Path, dict, str]) -> None:
+    out, report, output = demo
+    tagging = report["tagging"]
+    assert tagging["clips"] == 12 and (out / "fresh-features.h5").is_file()
+    assert len(tagging["models"]) == len(report["runs"])
+    for summary in tagging["models"].values():
+        assert summary["tracks"] + summary["untagged"] == 12
+    assert "pushed up" in tagging["explanation"] or "pushed down" in tagging["explanation"]
+    assert "Tagging 12 fresh clips" in output and "Why (featurize why" in output

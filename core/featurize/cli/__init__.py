@@ -29,6 +29,8 @@ BUILTIN_COMMANDS: dict[str, str] = {
     "evaluate": "featurize.cli.learn:evaluate",
     "explain": "featurize.cli.learn:explain",
     "compare": "featurize.cli.learn:compare",
+    "tag": "featurize.cli.tag:tag",
+    "why": "featurize.cli.tag:why",
 }
 """``name -> "module:attribute"`` of every built-in command."""
 

@@ -188,10 +188,16 @@ def _model_params(pairs: Sequence[str]) -> dict[str, str]:
 @label_options
 @click.option(
     "--tracks",
-    type=click.Choice(["all", "held-out"]),
-    default="all",
+    type=click.Choice(["unseen", "held-out", "all"]),
+    default="unseen",
     show_default=True,
-    help="held-out: only the tracks the model was tested on during training.",
+    help="unseen: every track but the model's training tracks; held-out: only its training-time test "
+    "tracks; all: training tracks too (labelled as such, not a test score).",
+)
+@click.option(
+    "--predictions",
+    type=click.Path(dir_okay=False),
+    help="Also write the evaluated tracks' scores in the `featurize tag` format (.csv/.parquet/.json).",
 )
 @click.option("--softmax/--no-softmax", default=None, help="Override the model's softmax-before-AUC setting.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Also write the report as JSON.")
@@ -204,9 +210,10 @@ def evaluate(
     labels_format: str,
     tracks: str,
     softmax: bool | None,
+    predictions: str | None,
     output: Path | None,
 ) -> None:
-    """Score the model in MODEL_DIR on STORE against --labels."""
+    """Score the model in MODEL_DIR on STORE against --labels, leaving out its training tracks by default."""
     from featurize.learn.report import render, to_json
     from featurize.learn.training import evaluate as run_evaluation
 
@@ -220,6 +227,11 @@ def evaluate(
             softmax=softmax,
             manager=plugin_manager(),
             command=ctx.command_path,
+            predictions=predictions,
+        )
+    if tracks == "all":
+        click.echo(
+            "warning: --tracks all includes the model's training tracks; these metrics are not a test score", err=True
         )
     click.echo(render(report))
     if output is not None:

@@ -7,6 +7,7 @@ exactly what the commands run. The output folder holds::
     corpus/             the synthetic clips, lyrics, tags.csv, factors.csv, manifest.json
     features.h5         the feature store
     models/<model>__<grouping>/    one trained model directory per model and grouping
+    fresh/, fresh-features.h5      clips no model saw, tagged by every model (one explained)
     report.json         metrics, importances per tag, and whether the top group is causal
     importances-<grouping>.png     importances per tag, both models side by side
 """
@@ -172,6 +173,70 @@ def train_and_explain(options: DemoOptions, labels: Path, log: Log) -> list[dict
     return runs
 
 
+def tag_fresh_clips(options: DemoOptions, runs: list[dict[str, Any]], log: Log) -> dict[str, Any]:
+    """Synthesize clips no model has seen, tag them with every trained model, explain one track.
+
+    The fresh clips get their features from the first model's recipe (every demo model uses the same
+    extractors), through the same runner as ``featurize tag``.
+    """
+    from featurize.learn.modeldir import load_bundle
+    from featurize.learn.tagging import TagOptions, tag_bundle
+    from featurize.learn.why import explain_track, render
+    from featurize.runner.executors import default_workers
+    from featurize.runner.inputs import discover
+    from featurize.runner.run import extract
+    from featurize.runner.worker import RunConfig
+
+    manager = PluginManager()
+    count = max(12, options.clips // 10)
+    folder, store = options.out / "fresh", options.out / "fresh-features.h5"
+    log(f"    tagging {count} freshly synthesized clips with the trained models")
+    config = SynthConfig(clips=count, seed=options.seed + 1, duration=options.duration, stems=False)
+    generate_corpus(folder, config, workers=_workers(options), overwrite=True)
+    bundles = [load_bundle(run["directory"], manager) for run in runs]
+    recipe = bundles[0].recipe
+    assert recipe is not None
+    workers = _workers(options)
+    extract(
+        discover([folder / "clips"]),
+        store,
+        config=RunConfig.make(
+            plugins=[step.name for step in recipe.extractors],
+            params={step.name: step.params for step in recipe.extractors},
+            threads=max(1, default_workers() // workers),
+        ),
+        workers=workers,
+        progress=False,
+        argv=["featurize", "demo"],
+    )
+    tagged = {}
+    for run, bundle in zip(runs, bundles, strict=True):
+        frame = tag_bundle(bundle, [store], TagOptions(top=3))
+        given = frame[frame["predicted"] == 1]
+        tagged[f"{run['model']} / {run['grouping']}"] = {
+            "tracks": int(frame["track"].nunique()),
+            "untagged": len(frame.attrs["untagged"]),
+            "tags_given": len(given),
+            "example": {t: list(g["tag"]) for t, g in list(given.groupby("track"))[:3]},
+        }
+    track = sorted(tagged_tracks(store))[0]
+    explanation = render(track, explain_track(bundles[0], store, track, n_tags=1, n_features=2))
+    return {
+        "clips": count,
+        "store": str(store),
+        "models": tagged,
+        "explained_by": runs[0]["directory"],
+        "explanation": explanation,
+    }
+
+
+def tagged_tracks(store: Path) -> list[str]:
+    from featurize.store import FeatureStore
+
+    with FeatureStore(store) as opened:
+        return list(opened.track_ids)
+
+
 def run_demo(options: DemoOptions, *, manager: PluginManager | None = None, log: Log = _quiet) -> dict[str, Any]:
     """Run the whole demo and write its outputs under ``options.out``; returns the report.
 
@@ -191,12 +256,15 @@ def run_demo(options: DemoOptions, *, manager: PluginManager | None = None, log:
     timings["extract"] = time.monotonic() - started - sum(timings.values())
     runs = train_and_explain(options, corpus / "tags.csv", log)
     timings["train"] = time.monotonic() - started - sum(timings.values())
+    tagging = tag_fresh_clips(options, runs, log)
+    timings["tag"] = time.monotonic() - started - sum(timings.values())
     log("4/4 writing the report and the plots")
     report = {
         "options": {k: (str(v) if isinstance(v, Path) else v) for k, v in attrs.asdict(options).items()},
         "corpus": {"folder": str(corpus), "labels": str(corpus / "tags.csv"), "tags": tag_table()},
         "extraction": extraction,
         "runs": runs,
+        "tagging": tagging,
         "plots": [str(p) for p in plot_demo(runs, options.out)],
     }
     timings["total"] = time.monotonic() - started

@@ -69,6 +69,12 @@ def render_report(report: Mapping[str, Any]) -> str:
     for run in runs:
         lines += [importance_table(run), ""]
     lines += ["Is the top group the one that truly causes the tag?", fidelity_table(runs), ""]
+    tagging = report.get("tagging")
+    if tagging:
+        lines.append(f"Tagging {tagging['clips']} fresh clips (featurize tag)")
+        rows = [[name, t["tracks"], t["untagged"], t["tags_given"]] for name, t in tagging["models"].items()]
+        lines += [table(["model / grouping", "tracks tagged", "not tagged", "tags given (top 3)"], rows), ""]
+        lines += [f"Why (featurize why, {tagging['explained_by']}):", tagging["explanation"], ""]
     seconds = report.get("seconds", {})
     if seconds:
         lines.append("Time: " + ", ".join(f"{stage} {value:.0f} s" for stage, value in seconds.items()))

@@ -8,6 +8,7 @@
       grouping.json          the resolved grouping (feature models)
       standardiser.npz       training means and scales (feature models)
       split.json             the training and test track ids of the saved model
+      recipe.json            extractors (name, version, params, hash), features, decision rule (format 2+)
       report.json            the training report; report.txt is its readable form
 """
 
@@ -26,12 +27,14 @@ from featurize.learn.scaling import Standardiser
 
 if TYPE_CHECKING:
     from featurize.grouping import ResolvedGrouping
+    from featurize.learn.recipe import Recipe
     from featurize.plugin.descriptors import ModelSpec
     from featurize.plugin.manager import PluginManager
 
 MANIFEST = "featurize-model.json"
 MODEL_FORMAT = "featurize-model"
-MODEL_FORMAT_VERSION = 1
+MODEL_FORMAT_VERSION = 2
+"""2 added ``recipe.json`` and the manifest's ``decision`` (per-tag thresholds); format 1 still loads."""
 
 
 class ModelDirectoryError(FeaturizeError):
@@ -64,6 +67,22 @@ class ModelBundle:
         """Training and test track ids of the saved model."""
         return json.loads((self.directory / "split.json").read_text())
 
+    @property
+    def recipe(self) -> Recipe | None:
+        """What ``featurize tag`` must run on new audio; ``None`` for audio models and format-1 directories."""
+        from featurize.learn.recipe import Recipe
+
+        path = self.directory / "recipe.json"
+        return Recipe.from_dict(json.loads(path.read_text())) if path.is_file() else None
+
+    @property
+    def thresholds(self) -> dict[str, float]:
+        """Per-tag decision thresholds of a multi-label model (0 for a model saved before format 2)."""
+        if self.task != "multilabel":
+            return {}
+        saved = self.manifest.get("decision", {}).get("thresholds", {})
+        return {name: float(saved.get(name, 0.0)) for name in self.targets}
+
     def report(self) -> dict[str, Any]:
         path = self.directory / "report.json"
         if not path.is_file():
@@ -81,6 +100,7 @@ def save_bundle(
     standardiser: Standardiser | None,
     split: dict[str, Sequence[str]],
     report: dict[str, Any],
+    recipe: Recipe | None = None,
 ) -> Path:
     """Write a model directory (see the module docstring); an existing one is replaced file by file."""
     directory.mkdir(parents=True, exist_ok=True)
@@ -89,6 +109,8 @@ def save_bundle(
         (directory / "grouping.json").write_text(to_json(grouping.to_dict()))
     if standardiser is not None:
         standardiser.save(directory / "standardiser.npz")
+    if recipe is not None:
+        (directory / "recipe.json").write_text(to_json(recipe.to_dict()))
     (directory / "split.json").write_text(to_json({k: list(v) for k, v in split.items()}))
     header = {"format": MODEL_FORMAT, "format_version": MODEL_FORMAT_VERSION, "model": spec.name}
     (directory / MANIFEST).write_text(to_json({**header, "input": spec.input, **manifest}))

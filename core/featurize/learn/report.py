@@ -168,8 +168,12 @@ def _split(split: Mapping[str, Any]) -> str:
     )
 
 
+ALL_TRACKS = "all tracks (incl. training)"
+"""The column of an evaluation over every track, training tracks included (never called "test")."""
+
+
 def _metrics_table(metrics: Mapping[str, Any]) -> str:
-    sets = [name for name in ("test", "train") if name in metrics]
+    sets = [name for name in ("test", "train", ALL_TRACKS) if name in metrics]
     keys = [k for k, v in metrics[sets[0]].items() if isinstance(v, Mapping) and "mean" in v]
     rows = [[key, *(mean_sd(metrics[s].get(key)) for s in sets)] for key in keys]
     return table(["metric", *sets], rows)
@@ -186,7 +190,8 @@ def _importance_table(importances: Mapping[str, Any]) -> str:
 
 
 def _targets_table(metrics: Mapping[str, Any]) -> str:
-    per_target = metrics["test"]["per_target"]
+    name = "test" if "test" in metrics else ALL_TRACKS
+    per_target = metrics[name]["per_target"]
     if not per_target:
         return ""
     keys = list(next(iter(per_target.values())))
@@ -194,7 +199,7 @@ def _targets_table(metrics: Mapping[str, Any]) -> str:
         [name, *(_count(values[k]) if k in COUNTS else mean_sd(values[k]) for k in keys)]
         for name, values in per_target.items()
     ]
-    return "Per target (test)\n" + table(["target", *keys], rows)
+    return f"Per target ({name})\n" + table(["target", *keys], rows)
 
 
 def _count(summary: Mapping[str, Any]) -> str:

@@ -26,7 +26,7 @@ from featurize.learn.labels import LabelFormat, LabelSet, read_labels
 from featurize.learn.metrics import multiclass_metrics, multilabel_metrics
 from featurize.learn.modeldir import ModelBundle, load_bundle, save_bundle
 from featurize.learn.models import find_model, model_params
-from featurize.learn.report import REPORT_FORMAT_VERSION, summarise, summarise_metrics, versions
+from featurize.learn.report import ALL_TRACKS, REPORT_FORMAT_VERSION, summarise, summarise_metrics, versions
 from featurize.learn.scaling import Standardiser
 from featurize.learn.splits import Split, SplitChoice, make_splits
 from featurize.learn.targets import Alignment, Targets, align, make_targets, targets_for
@@ -78,6 +78,8 @@ class Dataset:
     extractors: Mapping[str, str]
     """Extractor -> version, for the extractors whose features are used."""
     notes: tuple[str, ...] = attrs.field(converter=tuple)
+    metas: Mapping[str, Any] = attrs.field(factory=dict)
+    """Extractor -> the store's ExtractorMeta (version, params, hash), for the recipe."""
 
 
 @attrs.frozen(eq=False)
@@ -155,14 +157,15 @@ def load_dataset(
         track_ids = store.track_ids
         alignment = align(label_set, track_ids, [str(p) for p in store.tracks()["path"]])
         notes += alignment.notes()
-        resolved, extractors = None, {}
+        resolved, extractors, metas = None, {}, {}
         if spec.input == "features":
             resolved = _resolve(options, store.features(), manager)
             notes += list(resolved.warnings)
             matrix, _ = store.matrix(list(resolved.feature_names))
             inputs: Any = matrix[alignment.store_rows]
             used = {name.split(".")[0] for name in resolved.feature_names}
-            extractors = {name: meta.version for name, meta in store.extractors.items() if name in used}
+            metas = {name: meta for name, meta in store.extractors.items() if name in used}
+            extractors = {name: meta.version for name, meta in metas.items()}
         else:
             inputs = [str(store.track_path(track_ids[row])) for row in alignment.store_rows]
     keep = complete_rows(inputs) if resolved is not None else np.ones(len(inputs), dtype=bool)
@@ -184,6 +187,7 @@ def load_dataset(
         splits=[label_set.splits[row] for row in label_rows],
         extractors=extractors,
         notes=notes,
+        metas=metas,
     )
 
 
@@ -303,17 +307,51 @@ def train(
     if output is not None:
         first = runs[0]
         ids = np.asarray(dataset.track_ids)
+        decision = decision_rule(spec, _seeded(spec, params, options.params, first.split.seed), dataset, first)
         save_bundle(
             Path(output),
             spec=spec,
             model=first.model,
-            manifest=_manifest(spec, params, dataset, options),
+            manifest=_manifest(spec, params, dataset, options) | {"decision": decision},
             grouping=dataset.resolved,
             standardiser=first.standardiser,
             split={"train": ids[first.split.train].tolist(), "test": ids[first.split.test].tolist()},
             report=report,
+            recipe=_recipe(dataset, decision),
         )
     return TrainResult(report, runs, dataset)
+
+
+def decision_rule(spec: ModelSpec, params: Mapping[str, Any], dataset: Dataset, run: Run) -> dict[str, Any]:
+    """How the saved model turns decision values into tags (see :mod:`featurize.learn.thresholds`).
+
+    Multi-label feature models get per-tag thresholds by out-of-fold max F1 on the training rows
+    (standardised as the saved model's inputs); audio models keep 0 (refitting them per fold would
+    cost a training run each); classes take the arg-max.
+    """
+    from featurize.learn.thresholds import RULE, choose_thresholds
+
+    names = list(dataset.targets.names)
+    if dataset.targets.task != "multilabel":
+        return {"rule": "arg-max over classes"}
+    if dataset.resolved is None or run.standardiser is None:
+        return {"rule": "decision value > 0 (audio model)", "thresholds": dict.fromkeys(names, 0.0)}
+    groups = [list(g) for g in dataset.resolved.groups]
+    X = run.standardiser.transform(_select(dataset.inputs, run.split.train))
+    Y = dataset.targets.y[run.split.train]
+    thresholds = choose_thresholds(lambda: spec.factory(groups=groups, **params), X, Y, seed=run.split.seed)
+    return {
+        "rule": f"decision value > threshold ({RULE})",
+        "thresholds": dict(zip(names, thresholds.tolist(), strict=True)),
+    }
+
+
+def _recipe(dataset: Dataset, decision: dict[str, Any]) -> Any:
+    from featurize.learn.recipe import build_recipe
+
+    if dataset.resolved is None:
+        return None
+    return build_recipe(dataset.metas, dataset.resolved.feature_names, dataset.resolved.label, decision)
 
 
 def _data_section(dataset: Dataset) -> dict[str, Any]:
@@ -426,20 +464,27 @@ def evaluate(
     labels: str | Path | Sequence[str | Path],
     *,
     labels_format: LabelFormat = "auto",
-    tracks: Literal["all", "held-out"] = "all",
+    tracks: Literal["unseen", "held-out", "all"] = "unseen",
     softmax: bool | None = None,
     manager: PluginManager | None = None,
     command: str = "",
+    predictions: str | Path | None = None,
 ) -> dict[str, Any]:
-    """Score a saved model on a store's labelled tracks (``held-out``: only its training test split).
+    """Score a saved model on a store's labelled tracks, honestly by default.
 
-    ``softmax`` defaults to what the model was trained with.
+    ``unseen`` (default) leaves out every track of the model's training split and counts them;
+    ``held-out`` keeps only its training-time test split; ``all`` includes the training tracks, so
+    its metrics are labelled ``ALL_TRACKS`` and never "test". ``predictions``: also write the
+    per-track scores of the evaluated tracks in the ``featurize tag`` format. ``softmax`` defaults
+    to what the model was trained with.
     """
     bundle = load_bundle(model_dir, _manager(manager))
     label_set = read_labels(labels, labels_format)
     dataset = _evaluation_dataset(bundle, Path(store), label_set, tracks)
     use_softmax = bool(bundle.manifest.get("softmax_before_auc", False)) if softmax is None else softmax
     metrics = score(bundle.model, dataset.inputs, dataset.targets.y, dataset.targets, softmax=use_softmax)
+    if predictions is not None:
+        _write_predictions(bundle, dataset, str(predictions))
     model = {
         "name": bundle.manifest["model"],
         "distribution": bundle.manifest.get("distribution", ""),
@@ -456,10 +501,23 @@ def evaluate(
         "data": _data_section(dataset) | {"tracks": tracks},
         "grouping": bundle.grouping.to_dict() if bundle.grouping is not None else None,
         "model": model,
-        "metrics": {"test": summarise_metrics([metrics], dataset.targets.names)},
+        "metrics": {METRICS_KEY[tracks]: summarise_metrics([metrics], dataset.targets.names)},
         "warnings": list(dataset.notes),
         "versions": versions([bundle.manifest.get("distribution", "")]),
     }
+
+
+METRICS_KEY = {"unseen": "test", "held-out": "test", "all": ALL_TRACKS}
+"""Metrics over tracks that include training tracks are never labelled "test"."""
+
+
+def _write_predictions(bundle: ModelBundle, dataset: Dataset, output: str) -> None:
+    from featurize.learn.tagging import TagOptions, _scores, rows, write_tags
+
+    frame = rows(_scores(bundle, list(dataset.track_ids), dataset.inputs, TagOptions()), TagOptions())
+    frame.attrs["provenance"] = {"model": str(bundle.directory), "store": str(dataset.store), "evaluate": True}
+    frame.attrs["untagged"] = []
+    write_tags(frame, output)
 
 
 def _evaluation_dataset(bundle: ModelBundle, store_path: Path, label_set: LabelSet, tracks: str) -> Dataset:
@@ -470,10 +528,19 @@ def _evaluation_dataset(bundle: ModelBundle, store_path: Path, label_set: LabelS
         alignment = align(label_set, track_ids, [str(p) for p in store.tracks()["path"]])
         notes = list(label_set.notes) + alignment.notes()
         selected = np.ones(len(alignment.label_rows), dtype=bool)
+        split = bundle.split()
+        ids = [track_ids[r] for r in alignment.store_rows]
         if tracks == "held-out":
-            held_out = set(bundle.split()["test"])
-            selected = np.array([track_ids[r] in held_out for r in alignment.store_rows], dtype=bool)
+            held_out = set(split["test"])
+            selected = np.array([track in held_out for track in ids], dtype=bool)
             notes.append(f"evaluating the {int(selected.sum())} held-out track(s) of the training split")
+        elif tracks == "unseen":
+            trained_on = set(split["train"])
+            selected = np.array([track not in trained_on for track in ids], dtype=bool)
+            notes.append(f"excluded {int((~selected).sum())} track(s) the model was trained on")
+        else:
+            count = len(set(split["train"]).intersection(ids))
+            notes.append(f"--tracks all includes {count} training track(s): these metrics are not a test score")
         label_rows, store_rows = alignment.label_rows[selected], alignment.store_rows[selected]
         if bundle.grouping is not None:
             names = list(bundle.grouping.feature_names)
