@@ -201,3 +201,16 @@ def test_explain_errors_are_one_line(model_dir: Path, tmp_path: Path) -> None:
         ["explain", str(model_dir / "m"), str(other), "--labels", str(model_dir / "tags.csv"), "--measure", "paper"],
     )
     assert missing.exit_code != 0 and "lacks" in missing.output and "signal.f0" in missing.output
+
+
+def test_run_measures_judges_every_repeat_on_its_own_test_split(model_dir: Path) -> None:
+    from featurize.learn.explain import run_measures
+
+    options = TrainOptions(model="least-squares", grouping=str(model_dir / "g.toml"), repeats=2, seed=2)
+    manager = manager_with_models()
+    with pytest.warns(UninformativeGroupWarning):
+        result = train(model_dir / "features.h5", [model_dir / "tags.csv"], options, manager=manager)
+    found = run_measures(result, ["paper", "permutation", "ablation"], repeats=2, manager=manager)
+    for name in ("paper", "permutation", "ablation"):
+        assert set(found[name]) == {"a", "b", "c"}
+        assert all(np.argmax(v) == 1 for v in found[name].values()), name
