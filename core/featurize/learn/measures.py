@@ -186,29 +186,30 @@ def _group_values(model: Any, X: np.ndarray, columns: Sequence[np.ndarray]) -> n
     """``(n, n_targets, n_groups)`` per-track group contributions to the decision function.
 
     Private adapter for the contributions interface (``feature_contributions``, last slot the
-    bias) until :mod:`featurize.learn.contributions` is merged: linear models (``coef_``)
-    and XGBoost boosters (its own ``pred_contribs``) are read directly.
+    bias) until :mod:`featurize.learn.contributions` is merged. Linear models (``coef_``) and
+    XGBoost boosters (its own ``pred_contribs``) are summed per group as they are computed, so
+    memory stays at ``n x targets x groups``.
     """
+    if hasattr(model, "coef_"):
+        coef = np.atleast_2d(model.coef_)
+        return np.stack([X[:, index] @ coef[:, index].T for index in columns], axis=-1)
+    if hasattr(model, "boosters_"):
+        return _booster_group_values(model.boosters_, X, columns)
     if hasattr(model, "feature_contributions"):
         features = np.asarray(model.feature_contributions(X))[..., :-1]
-    elif hasattr(model, "coef_"):
-        coef = np.atleast_2d(model.coef_)
-        features = X[:, None, :] * coef[None, :, :]
-    elif hasattr(model, "boosters_"):
-        features = _booster_contributions(model.boosters_, X)
-    else:
-        raise MeasureError(f"{type(model).__name__} gives no per-track contributions (feature_contributions)")
-    return np.stack([features[..., index].sum(axis=-1) for index in columns], axis=-1)
+        return np.stack([features[..., index].sum(axis=-1) for index in columns], axis=-1)
+    raise MeasureError(f"{type(model).__name__} gives no per-track contributions (feature_contributions)")
 
 
-def _booster_contributions(boosters: Sequence[Any], X: np.ndarray) -> np.ndarray:
+def _booster_group_values(boosters: Sequence[Any], X: np.ndarray, columns: Sequence[np.ndarray]) -> np.ndarray:
     import xgboost
 
     matrix = xgboost.DMatrix(X)
     parts = []
     for booster in boosters:
         found = np.asarray(booster.predict(matrix, pred_contribs=True))
-        parts.append(found[:, None, :] if found.ndim == 2 else found)
+        found = found[:, None, :] if found.ndim == 2 else found
+        parts.append(np.stack([found[..., index].sum(axis=-1) for index in columns], axis=-1))
     return np.concatenate(parts, axis=1)
 
 
