@@ -183,7 +183,7 @@ def _importance_table(importances: Mapping[str, Any]) -> str:
     overall = importances["overall"]
     spread = importances["repeats"] > 1
     rows = [
-        [group, format_mean(m, s, spread=spread) if m is not None else "no split: importance undefined"]
+        [group, "no split: importance undefined" if m is None or math.isnan(m) else format_mean(m, s, spread=spread)]
         for group, m, s in zip(importances["groups"], overall["mean"], overall["std"], strict=True)
     ]
     return table(["group", "importance"], rows)
