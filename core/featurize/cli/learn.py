@@ -334,6 +334,8 @@ def _explain_measures(
 
     chosen = list(MEASURES) if "all" in measures else list(dict.fromkeys(measures))
     total = ablation_cost(len(bundle.grouping.group_names), repeats) if bundle.grouping and "ablation" in chosen else 0
+    if total:
+        click.echo(f"ablation: {total} refits ({repeats} repeat(s) x (each group left out + the full model))", err=True)
     with click.progressbar(length=total, label="ablation refits", file=sys.stderr) as bar:
         explanation = explain_model(
             bundle,
@@ -345,7 +347,6 @@ def _explain_measures(
             seed=seed,
             progress=bar.update if total else None,
             manager=plugin_manager(),
-            announce=lambda line: click.echo(line, err=True),
         )
     for target in targets:
         if target not in explanation.targets:

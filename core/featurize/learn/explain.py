@@ -233,7 +233,7 @@ class Explanation:
         for name, measure in self.measures.items():
             if name == "paper":
                 continue
-            taus = {t: kendall_tau(paper.vector(t), measure.vector(t)) for t in (*self.targets, OVERALL)}
+            taus = {t: kendall_tau(_ranked(paper, t), measure.vector(t)) for t in (*self.targets, OVERALL)}
             found[name] = taus
         return found
 
@@ -310,6 +310,14 @@ class Explanation:
         spread = measure.per_target_std if target != OVERALL else None
         std = measure.overall_std[g] if spread is None else spread[self.targets.index(target), g]
         return f"{value:.4f}" + (f" ± {std:.4f}" if measure.repeats > 1 else "")
+
+
+def _ranked(measure: Measure, target: str) -> np.ndarray:
+    """The measure's values for ``target`` with undetermined groups left out (NaN): they are no ranking."""
+    values = measure.vector(target).copy()
+    flagged = measure.notes.get(target, {}) if target != OVERALL else {}
+    values[[g in flagged for g in measure.groups]] = np.nan
+    return values
 
 
 def _size_overall(measure: Measure) -> np.ndarray:

@@ -47,17 +47,17 @@ def _bars(axis: Any, groups: Sequence[str], values: np.ndarray, errors: np.ndarr
     xerr = None if errors is None else np.where(defined, np.nan_to_num(errors), 0.0)
     axis.barh(positions, shown, xerr=xerr, color=colour, edgecolor="black", linewidth=0.6, capsize=3)
     axis.axvline(0, color="black", linewidth=0.8)
-    for y, value, ok in zip(positions, values, defined, strict=True):
+    reach = shown + (xerr if xerr is not None else 0.0)
+    for y, value, ok, end in zip(positions, values, defined, reach, strict=True):
         axis.annotate(
             f"{value:.3f}" if ok else "undefined",
-            (max(float(value), 0.0) if ok else 0.0, y),
+            (max(float(end), 0.0) if ok else 0.0, y),
             xytext=(4, 0),
             textcoords="offset points",
             va="center",
             fontsize=8,
         )
     axis.set_yticks(positions, groups)
-    axis.invert_yaxis()
     axis.margins(x=0.25)
 
 
@@ -71,6 +71,7 @@ def plot_importances(importances: Importances, path: str | Path, *, title: str =
     figure, axes = plt.subplots(2 if heat else 1, 1, figsize=(8, height), squeeze=False)
     errors = importances.overall_std if importances.repeats > 1 else None
     _bars(axes[0, 0], importances.groups, np.asarray(importances.overall, dtype=np.float64), errors, "tab:blue")
+    axes[0, 0].invert_yaxis()
     axes[0, 0].set_xlabel("group importance (sums to 1)")
     axes[0, 0].set_title(title or "Group importances")
     if heat:
@@ -105,6 +106,7 @@ def plot_measures(explanation: Explanation, path: str | Path, *, target: str = "
         _bars(axis, explanation.groups, values, spread if measure.repeats > 1 else None, colour)
         axis.set_title(name)
         axis.set_xlabel("share" if name in ("paper", "contribution") else "ROC-AUC drop")
+    axes[0, 0].invert_yaxis()  # shared: once for all panels, first group on top
     figure.suptitle(f"{explanation.model} / {explanation.grouping}: {target}")
     figure.tight_layout()
     figure.savefig(path)
