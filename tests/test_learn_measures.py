@@ -214,3 +214,11 @@ def test_run_measures_judges_every_repeat_on_its_own_test_split(model_dir: Path)
     for name in ("paper", "permutation", "ablation"):
         assert set(found[name]) == {"a", "b", "c"}
         assert all(np.argmax(v) == 1 for v in found[name].values()), name
+
+
+def test_explain_measures_as_json_on_stdout(model_dir: Path) -> None:
+    result = CliRunner().invoke(cli, ["explain", str(model_dir / "m"), "--measure", "contribution", "--json"])
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.output)
+    assert payload["measures"]["contribution"]["groups"] == ["Noise", "Signal"]
+    assert payload["recommended"] == "permutation"

@@ -286,7 +286,9 @@ def explain(
     with _expected_errors():
         bundle = load_bundle(model_dir, plugin_manager())
         if measures:
-            _explain_measures(bundle, measures, store, labels, labels_format, repeats, seed, targets, plot, output)
+            _explain_measures(
+                bundle, measures, store, labels, labels_format, repeats, seed, targets, plot, output, as_json
+            )
             return
         report = bundle.report()
         importances = Importances.from_report(report)
@@ -326,6 +328,7 @@ def _explain_measures(
     targets: tuple[str, ...],
     plot: Path | None,
     output: Path | None,
+    as_json: bool,
 ) -> None:
     """``explain --measure``: the measures side by side, Kendall tau, notes; JSON and plot on request."""
     from featurize.learn.explain import explain_model
@@ -357,6 +360,9 @@ def _explain_measures(
         from featurize.learn.plots import plot_measures
 
         plot_measures(explanation, plot, target=targets[0] if len(targets) == 1 else "overall")
+    if as_json:
+        click.echo(to_json(explanation.to_dict()), nl=False)
+        return
     click.echo(explanation.render(targets))
     for path, what in ((output, "Measures"), (plot, "Plot")):
         if path is not None:
