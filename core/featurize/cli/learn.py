@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -339,7 +339,8 @@ def _explain_measures(
     total = ablation_cost(len(bundle.grouping.group_names), repeats) if bundle.grouping and "ablation" in chosen else 0
     if total:
         click.echo(f"ablation: {total} refits ({repeats} repeat(s) x (each group left out + the full model))", err=True)
-    with click.progressbar(length=total, label="ablation refits", file=sys.stderr) as bar:
+    bar = click.progressbar(length=total, label="ablation refits", file=sys.stderr) if total else nullcontext()
+    with bar as shown:
         explanation = explain_model(
             bundle,
             chosen,
@@ -348,7 +349,7 @@ def _explain_measures(
             labels_format=labels_format,
             repeats=repeats,
             seed=seed,
-            progress=bar.update if total else None,
+            progress=shown.update if total else None,
             manager=plugin_manager(),
         )
     for target in targets:
