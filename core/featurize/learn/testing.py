@@ -72,6 +72,37 @@ def planted(
     return X, (latent > 0).astype(np.int64)
 
 
+def check_contributions(make_model: Any, sizes: Sequence[int] = (3, 4, 2), atol: float = 1e-6) -> None:
+    """Assert that a model's ``feature_contributions`` add up to its decision value, for every task.
+
+    ``make_model(groups)`` returns an unfitted feature model. It is fitted on planted multi-label
+    (3 tags), binary and 3-class data; per target, bias + per-feature terms (and the per-group sums of
+    :func:`featurize.learn.contributions.group_contributions`) must equal ``decision_function`` to
+    ``atol``, and ``predict_proba`` must lie in [0, 1] with rows summing to 1 for classes.
+    """
+    from featurize.learn.contributions import group_contributions
+
+    groups = group_columns(sizes)
+    names = [f"g{g}" for g in range(len(groups))]
+    tasks = {"multilabel": ("multilabel", 3), "binary": ("multiclass", 2), "multiclass": ("multiclass", 3)}
+    for label, (task, n_targets) in tasks.items():
+        X, y = planted(n=160, sizes=sizes, informative=1, n_targets=n_targets, task=task, seed=7)  # type: ignore[arg-type]
+        model = make_model(groups).fit(X, y)
+        decision = np.asarray(model.decision_function(X), dtype=np.float64).reshape(len(X), -1)
+        terms = model.feature_contributions(X)
+        assert terms.shape == (*decision.shape, X.shape[1] + 1), f"{label}: contributions shape {terms.shape}"
+        np.testing.assert_allclose(terms.sum(axis=-1), decision, rtol=0, atol=atol, err_msg=label)
+        targets = [f"t{t}" for t in range(decision.shape[1])]
+        grouped = group_contributions(model, X, groups, names, targets)
+        assert grouped.values.shape == (*decision.shape, len(groups))
+        np.testing.assert_allclose(grouped.decision, decision, rtol=0, atol=atol, err_msg=label)
+        proba = model.predict_proba(X)
+        assert proba.shape == (len(X), 3 if task == "multilabel" else n_targets), f"{label}: proba {proba.shape}"
+        assert np.all((proba >= 0) & (proba <= 1)), label
+        if task != "multilabel":
+            np.testing.assert_allclose(proba.sum(axis=1), 1.0, atol=atol, err_msg=label)
+
+
 def write_feature_store(
     path: str | Path,
     X: np.ndarray,
@@ -164,6 +195,19 @@ class LeastSquaresClassifier(Estimator):
 
     def predict(self, X: Any) -> np.ndarray:
         return decode_scores(self.decision_function(X), self.classes_, self.multilabel_)
+
+    def feature_contributions(self, X: Any) -> np.ndarray:
+        """Exact linear terms ``X * coef_`` per target, and the bias (offset included) last."""
+        self._check_fitted()
+        matrix = self._validate_X(X, reset=False)
+        offset = 0.5 if self.multilabel_ or len(self.classes_) == 2 else 0.0
+        bias = np.broadcast_to(self.intercept_ - offset, (len(matrix), len(self.intercept_)))
+        return np.concatenate([matrix[:, None, :] * self.coef_[None], bias[:, :, None]], axis=2)
+
+    def predict_proba(self, X: Any) -> np.ndarray:
+        """The regression output clipped to [0, 1], per tag (multi-label models only)."""
+        self._check_fitted()
+        return np.clip(self._validate_X(X, reset=False) @ self.coef_.T + self.intercept_, 0.0, 1.0)
 
     def save(self, directory: str | Path) -> Path:
         arrays = {"coef_": self.coef_, "intercept_": self.intercept_, "classes_": np.asarray(self.classes_.tolist())}

@@ -12,7 +12,7 @@ import xgboost
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from featurize import ModelSpec
-from featurize.learn.testing import group_columns, planted
+from featurize.learn.testing import check_contributions, group_columns, planted
 from featurize_xgboost import XGBoostClassifier
 from featurize_xgboost.estimator import TASK_DEFAULTS
 from featurize_xgboost.importance import IMPORTANCE_TYPES, feature_importance, group_means, split_statistics
@@ -190,3 +190,7 @@ def test_the_model_is_registered_as_xgboost(plugin_manager: object, tmp_path: Pa
     model = spec.factory(groups=GROUPS, **params).fit(X, Y)
     model.save(tmp_path / "m")
     np.testing.assert_array_equal(spec.load(tmp_path / "m").predict(X), model.predict(X))
+
+
+def test_contributions_are_xgboosts_own_and_sum_to_the_margin() -> None:
+    check_contributions(lambda groups: XGBoostClassifier(groups=groups, n_estimators=20, n_jobs=1))

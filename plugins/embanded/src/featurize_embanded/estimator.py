@@ -280,6 +280,38 @@ class EMBandedClassifier(_BandedModel):
         """Tags whose score is positive (multi-label), or the class with the best score."""
         return decode_scores(self.decision_function(X), self.classes_, self.multilabel_)
 
+    def _offset(self) -> float:
+        """What :meth:`decision_function` subtracts from the regression output (0.5 for tags, two classes)."""
+        return 0.5 if self.multilabel_ or len(self.classes_) == 2 else 0.0
+
+    def feature_contributions(self, X: Any) -> np.ndarray:
+        """Additive terms of :meth:`decision_function`: ``(n, n_targets, n_features + 1)``, bias last.
+
+        The model is linear, so column ``j`` contributes ``X[:, j] * coef_[t, j]`` to target ``t``
+        exactly; the bias is the intercept minus the decision offset. The terms sum to the decision value.
+        """
+        self._check_fitted()
+        matrix = self._validate_X(X, reset=False)
+        terms = np.empty((matrix.shape[0], self.coef_.shape[0], matrix.shape[1] + 1))
+        np.multiply(matrix[:, None, :], self.coef_[None, :, :], out=terms[:, :, :-1])
+        terms[:, :, -1] = self.intercept_ - self._offset()
+        return terms
+
+    def predict_proba(self, X: Any) -> np.ndarray:
+        """Probability-like scores: the regression output clipped to [0, 1].
+
+        ``(n, n_tags)`` for tags; ``(n, n_classes)`` for classes, the clipped outputs normalised
+        per row (uniform when all are 0), since a linear probability model does not sum to 1.
+        """
+        clipped = np.clip(self._raw_scores(X), 0.0, 1.0)
+        if self.multilabel_:
+            return clipped
+        if len(self.classes_) == 2:
+            clipped = np.concatenate([1.0 - clipped, clipped], axis=1)
+        totals = clipped.sum(axis=1, keepdims=True)
+        uniform = np.full_like(clipped, 1.0 / clipped.shape[1])
+        return np.divide(clipped, totals, out=uniform, where=totals > 0)
+
     def score(self, X: Any, y: Any) -> float:
         """Accuracy (subset accuracy for multi-label)."""
         return accuracy(y, self.predict(X))

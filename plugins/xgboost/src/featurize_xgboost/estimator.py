@@ -258,6 +258,24 @@ class XGBoostClassifier(Estimator):
         shifted = np.exp(margins - margins.max(axis=1, keepdims=True))
         return shifted / shifted.sum(axis=1, keepdims=True)
 
+    def feature_contributions(self, X: Any) -> np.ndarray:
+        """XGBoost's own SHAP values (``pred_contribs``): ``(n, n_targets, n_features + 1)``, bias last.
+
+        Per booster: one target per tag, one for two classes, one per class for a softmax booster.
+        Each target's terms sum to its margin (:meth:`decision_function`): XGBoost adds its float32
+        terms in float32, so the bias slot takes up that rounding (about 1e-6) to make the sum exact.
+        """
+        import xgboost
+
+        self._check_fitted()
+        matrix = self._validate_X(X, reset=False)
+        data = xgboost.DMatrix(matrix)
+        parts = [np.asarray(b.predict(data, pred_contribs=True), dtype=np.float64) for b in self.boosters_]
+        terms = parts[0] if len(parts) == 1 and parts[0].ndim == 3 else np.stack(parts, axis=1)
+        margin = self.decision_function(matrix).reshape(terms.shape[:2])
+        terms[:, :, -1] += margin - terms.sum(axis=-1)
+        return terms
+
     def predict(self, X: Any) -> np.ndarray:
         """Tags with probability above 0.5, or the most probable class."""
         return decode_scores(self.decision_function(X), self.classes_, self.multilabel_)
