@@ -170,7 +170,11 @@ def paper_measure(
 
 def contribution_measure(model: Any, data: HeldOut, columns: Sequence[np.ndarray], groups: Sequence[str]) -> Measure:
     """Mean absolute per-track group contribution per target, as shares of the target's total."""
-    mean_abs = np.abs(_group_contributions(model, data.X, columns, groups, data.targets).values).mean(axis=0)
+    from featurize.learn.contributions import group_contributions, supports_contributions
+
+    if not supports_contributions(model):
+        raise MeasureError(f"{type(model).__name__} has no feature_contributions(X): no contribution measure")
+    mean_abs = np.abs(group_contributions(model, data.X, columns, groups, data.targets).values).mean(axis=0)
     totals = mean_abs.sum(axis=1, keepdims=True)
     with np.errstate(invalid="ignore", divide="ignore"):
         shares = np.where(totals > 0, mean_abs / np.where(totals > 0, totals, 1), np.nan)
@@ -180,50 +184,6 @@ def contribution_measure(model: Any, data: HeldOut, columns: Sequence[np.ndarray
     # Contributions are sums over a group's features, so they are size-aware already; the
     # per-feature average is the variant comparable with the paper's averages.
     return Measure("contribution", groups, data.targets, shares, np.zeros_like(shares), 1, size_free)
-
-
-@attrs.frozen(eq=False)
-class _Contributions:
-    values: np.ndarray
-    """(n_samples, n_targets, n_groups), as ``GroupContributions.values``."""
-
-
-def _group_contributions(
-    model: Any, X: np.ndarray, groups: Sequence[np.ndarray], group_names: Sequence[str], target_names: Sequence[str]
-) -> _Contributions:
-    """Private adapter with the signature of ``featurize.learn.contributions.group_contributions``.
-
-    Stands in until that module (built for ``featurize tag``) is merged; then this function and
-    :func:`_booster_group_values` go and the call above imports the real one. It reads the
-    estimators' ``feature_contributions`` (last slot the bias) when they have it, else linear
-    models (``coef_``) and XGBoost boosters (its own ``pred_contribs``) directly, summing per
-    group as it goes so memory stays at ``n x targets x groups``.
-    """
-    if hasattr(model, "coef_"):
-        coef = np.atleast_2d(model.coef_)
-        values = np.stack([X[:, index] @ coef[:, index].T for index in groups], axis=-1)
-    elif hasattr(model, "boosters_"):
-        values = _booster_group_values(model.boosters_, X, groups)
-    elif hasattr(model, "feature_contributions"):
-        features = np.asarray(model.feature_contributions(X))[..., :-1]
-        values = np.stack([features[..., index].sum(axis=-1) for index in groups], axis=-1)
-    else:
-        raise MeasureError(f"{type(model).__name__} gives no per-track contributions (feature_contributions)")
-    if values.shape[1] != len(target_names):
-        raise MeasureError(f"{type(model).__name__}: {values.shape[1]} contribution targets for {len(target_names)}")
-    return _Contributions(values)
-
-
-def _booster_group_values(boosters: Sequence[Any], X: np.ndarray, columns: Sequence[np.ndarray]) -> np.ndarray:
-    import xgboost
-
-    matrix = xgboost.DMatrix(X)
-    parts = []
-    for booster in boosters:
-        found = np.asarray(booster.predict(matrix, pred_contribs=True))
-        found = found[:, None, :] if found.ndim == 2 else found
-        parts.append(np.stack([found[..., index].sum(axis=-1) for index in columns], axis=-1))
-    return np.concatenate(parts, axis=1)
 
 
 def permutation_measure(

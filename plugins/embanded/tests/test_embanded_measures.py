@@ -45,12 +45,3 @@ def test_held_out_measures_find_the_planted_group() -> None:
         permutation_measure(model, held_out, columns, NAMES, repeats=3),
     ):
         assert (np.argmax(measure.per_target, axis=1) == 1).all(), measure.name
-
-
-def test_group_contributions_add_up_to_the_decision_function() -> None:
-    from featurize.learn.measures import _group_contributions
-
-    X, Y = planted(n=200, sizes=SIZES, informative=1, n_targets=2, seed=5)
-    model = EMBandedClassifier(groups=GROUPS).fit(X, Y)
-    values = _group_contributions(model, X, [np.asarray(g) for g in GROUPS], NAMES, ("a", "b")).values
-    np.testing.assert_allclose(values.sum(axis=-1) + model.intercept_ - 0.5, model.decision_function(X), atol=1e-9)

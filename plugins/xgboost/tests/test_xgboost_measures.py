@@ -70,14 +70,3 @@ def test_no_split_warns_at_fit_and_reads_undefined_everywhere(tmp_path: Path) ->
     importances = Importances(NAMES, np.array([np.nan, 0.5, 0.5]), np.array([np.nan, 0.0, 0.0]), per_target, 2)
     assert plot_importances(importances, tmp_path / "i.png").stat().st_size > 0
     assert plot_measures(explanation, tmp_path / "m.svg", target="b").stat().st_size > 0
-
-
-def test_group_contributions_add_up_to_the_margins_up_to_the_bias() -> None:
-    from featurize.learn.measures import _group_contributions
-
-    X, Y = planted(n=200, sizes=SIZES, informative=1, n_targets=2, seed=5)
-    model = XGBoostClassifier(groups=GROUPS, n_jobs=1, gamma=0.0).fit(X, Y)
-    values = _group_contributions(model, X, COLUMNS, NAMES, ("a", "b")).values
-    assert values.shape == (200, 2, 3)
-    bias = model.decision_function(X) - values.sum(axis=-1)
-    np.testing.assert_allclose(bias, np.broadcast_to(bias[0], bias.shape), atol=1e-4)
