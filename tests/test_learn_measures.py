@@ -201,6 +201,13 @@ def test_explain_errors_are_one_line(model_dir: Path, tmp_path: Path) -> None:
         ["explain", str(model_dir / "m"), str(other), "--labels", str(model_dir / "tags.csv"), "--measure", "paper"],
     )
     assert missing.exit_code != 0 and "lacks" in missing.output and "signal.f0" in missing.output
+    strangers = tmp_path / "strangers.csv"
+    strangers.write_text("track,a,b,c\nnobody,1,0,1\n")
+    store = str(model_dir / "features.h5")
+    unmatched = runner.invoke(
+        cli, ["explain", str(model_dir / "m"), store, "--labels", str(strangers), "--measure", "paper"]
+    )
+    assert unmatched.exit_code != 0 and "the track ids match none" in unmatched.output
 
 
 def test_run_measures_judges_every_repeat_on_its_own_test_split(model_dir: Path) -> None:

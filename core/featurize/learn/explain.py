@@ -363,7 +363,9 @@ def explain_model(
     dataset = _evaluation_dataset(bundle, held_store, label_set, "not-train" if store else "held-out")
     if not dataset.track_ids:
         where = ", ".join(map(str, held_labels))
-        raise MeasureError(f"{where}: no labelled track of {held_store} outside the model's training split")
+        if not len(dataset.alignment.store_rows):
+            raise MeasureError(f"{where}: no labelled track is in {held_store} (the track ids match none)")
+        raise MeasureError(f"{where}: every labelled track of {held_store} is in the model's training split")
     model, groups = bundle.model, bundle.grouping.group_names
     columns = [np.asarray(c, dtype=np.int64) for c in bundle.grouping.groups]
     targets = importance_rows(model, dataset.targets)
