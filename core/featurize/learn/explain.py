@@ -93,6 +93,7 @@ class Importances:
         if self.repeats > 1:
             rows.append(["(sd over repeats)", *self.overall_std.tolist()])
         rows += [[name, *self.vector(name).tolist()] for name in names]
+        rows = [[row[0], *(NO_SPLIT if v is None or v != v else v for v in row[1:])] for row in rows]
         return table(["target", *self.groups], rows)
 
 

@@ -42,6 +42,7 @@ def test_no_split_reads_undefined_in_report_explain_and_plot(tmp_path: Path) -> 
     assert "no split: importance undefined" in text and "used:" in text
     plotted = runner.invoke(cli, ["explain", str(tmp_path / "m"), "--plot", str(tmp_path / "p.png")])
     assert plotted.exit_code == 0, plotted.output
+    assert "no split: importance undefined" in plotted.output
     measured = runner.invoke(
         cli,
         [
