@@ -281,6 +281,10 @@ def test_an_audio_model_trains_without_grouping_and_has_no_importances(tmp_path:
     assert "task:     multiclass with 2 targets" in result.output and "accuracy" in result.output
     explained = run("explain", tmp_path / "m")
     assert "model 'loudness' (audio input) has no group importances." in explained.output
+    for asked in (["--measure", "permutation"], ["--plot", str(tmp_path / "p.png")]):
+        refused = CliRunner().invoke(cli, ["explain", str(tmp_path / "m"), *asked])
+        assert refused.exit_code != 0 and "no group" in refused.output, asked
+    assert not (tmp_path / "p.png").exists()
 
 
 def test_evaluate_is_honest_by_default_and_labels_all_tracks(model_dir: Path, files: dict[str, Path]) -> None:

@@ -58,7 +58,10 @@ def test_report_has_metrics_importances_and_verdicts_per_run(demo: tuple[Path, d
         assert 0.0 <= run["metrics"]["roc_auc"]["mean"] <= 1.0 and len(run["metrics"]["roc_auc"]["values"]) == 2
         assert set(run["metrics"]["per_tag_roc_auc"]) == set(TAGS)
         assert [v["tag"] for v in run["verdicts"]] == list(TAGS)
-        for verdict in run["verdicts"]:
+        # the verdicts use the recommended held-out measure; the paper's shares are judged beside them
+        assert run["measure"] == "permutation" and set(run["measures"]) == {"paper", "permutation"}
+        assert run["measures"]["permutation"]["verdicts"] == run["verdicts"]
+        for verdict in run["measures"]["paper"]["verdicts"]:
             assert set(verdict["importances"]) == set(run["groups"])
             total = sum(verdict["importances"].values())
             # A booster that never splits on a few dozen clips gives a tag no importance at all.

@@ -7,8 +7,9 @@ reports and turn expected errors into one-line messages.
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -238,10 +239,31 @@ def evaluate(
         output.write_text(to_json(report))
 
 
-@click.command("explain", short_help="Show a model's group importances; plot them; compare with a ranking.")
+@click.command("explain", short_help="Group importances of a model, checked on held-out tracks; plots; rankings.")
 @click.argument("model_dir", type=_existing(dir_okay=True))
+@click.argument("store", type=_existing(), required=False)
+@click.option(
+    "--labels",
+    "labels",
+    multiple=True,
+    type=_existing(),
+    help="Label files of STORE (held-out evidence: its labelled tracks outside the training split). Repeatable.",
+)
+@click.option("--labels-format", type=click.Choice(LABEL_FORMATS), default="auto", show_default=True)
+@click.option(
+    "--measure",
+    "measures",
+    multiple=True,
+    type=click.Choice(["paper", "contribution", "permutation", "ablation", "all"]),
+    help="Importance measure(s) to compute side by side (see docs/models.md). Repeatable; all: every one.",
+)
+@click.option("--repeats", type=click.IntRange(1), default=5, show_default=True, help="Permutations / refits.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of permutations and ablation subsets.")
 @click.option("--target", "targets", multiple=True, metavar="TAG", help="Show only these targets. Repeatable.")
 @click.option("--plot", type=click.Path(dir_okay=False, path_type=Path), help="Write a plot (.png or .svg).")
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the measures as JSON (FILE.json)."
+)
 @click.option(
     "--reference",
     type=_existing(),
@@ -250,18 +272,43 @@ def evaluate(
 )
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
 def explain(
-    model_dir: Path, targets: tuple[str, ...], plot: Path | None, reference: Path | None, as_json: bool
+    model_dir: Path,
+    store: Path | None,
+    labels: tuple[Path, ...],
+    labels_format: str,
+    measures: tuple[str, ...],
+    repeats: int,
+    seed: int,
+    targets: tuple[str, ...],
+    plot: Path | None,
+    output: Path | None,
+    reference: Path | None,
+    as_json: bool,
 ) -> None:
-    """Group importances of the model in MODEL_DIR, per target and overall."""
+    """Group importances of the model in MODEL_DIR, per target and overall.
+
+    With --measure, the measures are computed on held-out tracks: the model's test split, or
+    the labelled tracks of STORE (with --labels) outside its training split.
+    """
     from featurize.learn.explain import Importances, compare_with_reference
     from featurize.learn.modeldir import load_bundle
 
+    if bool(store) != bool(labels):
+        fail(FeaturizeError("give STORE and --labels together (the held-out evidence), or neither"))
     with _expected_errors():
         bundle = load_bundle(model_dir, plugin_manager())
+        if measures:
+            _explain_measures(
+                bundle, measures, store, labels, labels_format, repeats, seed, targets, plot, output, as_json
+            )
+            return
         report = bundle.report()
         importances = Importances.from_report(report)
         if importances is None:
-            click.echo(f"model {bundle.manifest['model']!r} ({bundle.input} input) has no group importances.")
+            message = f"model {bundle.manifest['model']!r} ({bundle.input} input) has no group importances."
+            if plot is not None or reference is not None or output is not None:
+                fail(FeaturizeError(message + " Nothing to plot, compare or write."))
+            click.echo(message)
             return
         comparisons = compare_with_reference(importances, reference) if reference else []
         if plot is not None:
@@ -280,6 +327,59 @@ def explain(
         click.echo("\n" + comparison.render())
     if plot is not None:
         click.echo(f"\nPlot written to {plot}")
+
+
+def _explain_measures(
+    bundle: Any,
+    measures: tuple[str, ...],
+    store: Path | None,
+    labels: tuple[Path, ...],
+    labels_format: str,
+    repeats: int,
+    seed: int,
+    targets: tuple[str, ...],
+    plot: Path | None,
+    output: Path | None,
+    as_json: bool,
+) -> None:
+    """``explain --measure``: the measures side by side, Kendall tau, notes; JSON and plot on request."""
+    from featurize.learn.explain import explain_model
+    from featurize.learn.measures import MEASURES, ablation_cost
+    from featurize.learn.report import to_json
+
+    chosen = list(MEASURES) if "all" in measures else list(dict.fromkeys(measures))
+    total = ablation_cost(len(bundle.grouping.group_names), repeats) if bundle.grouping and "ablation" in chosen else 0
+    if total:
+        click.echo(f"ablation: {total} refits ({repeats} repeat(s) x (each group left out + the full model))", err=True)
+    bar = click.progressbar(length=total, label="ablation refits", file=sys.stderr) if total else nullcontext()
+    with bar as shown:
+        explanation = explain_model(
+            bundle,
+            chosen,
+            store=store,
+            labels=labels,
+            labels_format=labels_format,
+            repeats=repeats,
+            seed=seed,
+            progress=shown.update if total else None,
+            manager=plugin_manager(),
+        )
+    for target in targets:
+        if target not in explanation.targets:
+            raise FeaturizeError(f"no target {target!r}; targets: {', '.join(explanation.targets)}")
+    if output is not None:
+        output.write_text(to_json(explanation.to_dict()))
+    if plot is not None:
+        from featurize.learn.plots import plot_measures
+
+        plot_measures(explanation, plot, target=targets[0] if len(targets) == 1 else "overall")
+    if as_json:
+        click.echo(to_json(explanation.to_dict()), nl=False)
+        return
+    click.echo(explanation.render(targets))
+    for path, what in ((output, "Measures"), (plot, "Plot")):
+        if path is not None:
+            click.echo(f"\n{what} written to {path}")
 
 
 @click.command("compare", short_help="Groupings x models x with/without a group, in one table.")

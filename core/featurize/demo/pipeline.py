@@ -15,7 +15,7 @@ exactly what the commands run. The output folder holds::
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +23,7 @@ import attrs
 
 from featurize.demo.extractors import Selection, runnable_plugins
 from featurize.demo.fidelity import causal_groups, fidelity, verdicts
+from featurize.learn.measures import RECOMMENDED
 from featurize.plugin.manager import PluginManager
 from featurize.synth import SynthConfig, generate_corpus
 from featurize.synth.tags import tag_table
@@ -119,8 +120,14 @@ def train_judged(
     seed: int,
     grouping_params: Mapping[str, Any] | None = None,
     output: Path | None = None,
+    measures: Sequence[str] = ("paper", RECOMMENDED),
 ) -> dict[str, Any]:
-    """Train ``model`` with ``grouping`` over ``repeats`` random splits and judge its importances per tag."""
+    """Train ``model`` with ``grouping`` over ``repeats`` random splits and judge each measure per tag.
+
+    ``verdicts`` and ``fidelity`` use the recommended held-out measure (when computed); every
+    measure's own are under ``measures``, the paper's beside it.
+    """
+    from featurize.learn.explain import run_measures
     from featurize.learn.training import TrainOptions, train
 
     options = TrainOptions(
@@ -128,8 +135,12 @@ def train_judged(
     )
     result = train(store, labels, options, output=output)
     resolved = result.dataset.resolved
+    causal = causal_groups(grouping, *_columns(resolved))
     per_tag = {tag: values["mean"] for tag, values in result.report["importances"]["per_target"].items()}
-    found = verdicts(per_tag, resolved.group_names, causal_groups(grouping, *_columns(resolved)))
+    judged = {"paper": verdicts(per_tag, resolved.group_names, causal)}
+    held_out = run_measures(result, [m for m in measures if m != "paper"], seed=seed)
+    judged |= {name: verdicts(values, resolved.group_names, causal) for name, values in held_out.items()}
+    found = judged.get(RECOMMENDED, judged["paper"])
     test = result.report["metrics"]["test"]
     return {
         "model": model,
@@ -141,8 +152,13 @@ def train_judged(
             "pr_auc": test["pr_auc"],
             "per_tag_roc_auc": {t: v["roc_auc"]["mean"] for t, v in test["per_target"].items()},
         },
+        "measure": RECOMMENDED if RECOMMENDED in judged else "paper",
         "verdicts": [v.to_dict() for v in found],
         "fidelity": fidelity(found),
+        "measures": {
+            name: {"fidelity": fidelity(found), "verdicts": [v.to_dict() for v in found]}
+            for name, found in judged.items()
+        },
     }
 
 

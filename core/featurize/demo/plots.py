@@ -43,12 +43,17 @@ def plot_grouping(runs: Sequence[Mapping[str, Any]], path: Path) -> Path:
         )
         ax.invert_yaxis()
         ax.set_title(tag)
-        ax.set_xlim(0, 1)
+        ax.axvline(0, color="black", linewidth=0.6)
     for index in range(len(tags), rows * COLUMNS):
         axes[index // COLUMNS, index % COLUMNS].axis("off")
     axes[0, 0].legend(loc="lower right", fontsize=8)
     figure.suptitle(f"Group importances per tag, {runs[0]['grouping']} grouping (* = causal group)")
-    figure.supxlabel("importance (sums to 1 per tag)")
+    measure = runs[0].get("measure", "paper")
+    figure.supxlabel(
+        "held-out ROC-AUC drop when the group is permuted (permutation measure)"
+        if measure == "permutation"
+        else f"importance ({measure} measure)"
+    )
     figure.tight_layout()
     figure.savefig(path, dpi=110)
     plt.close(figure)

@@ -48,7 +48,15 @@ def fidelity_table(runs: Sequence[Mapping[str, Any]]) -> str:
             cells[verdict["tag"]][_label(run)] = "-" if hit is None else ("yes" if hit else f"no ({top})")
     rows = [[tag, *(cells[tag].get(_label(r), "-") for r in runs)] for tag in tags]
     rows.append(["causal group ranked first", *(f"{r['fidelity']['hits']}/{r['fidelity']['scored']}" for r in runs)])
+    for name in dict.fromkeys(m for r in runs for m in r.get("measures", {}) if m != r.get("measure")):
+        counts = [r["measures"].get(name, {}).get("fidelity") for r in runs]
+        rows.append([f"  with the {name} measure", *(f"{c['hits']}/{c['scored']}" if c else "-" for c in counts)])
     return table(["tag", *(_label(r) for r in runs)], rows)
+
+
+def _measure(runs: Sequence[Mapping[str, Any]]) -> str:
+    """The measure the verdicts use: the recommended held-out one when the runs computed it."""
+    return str(runs[0].get("measure", "paper")) if runs else "paper"
 
 
 def render_report(report: Mapping[str, Any]) -> str:
@@ -64,11 +72,16 @@ def render_report(report: Mapping[str, Any]) -> str:
         "",
         tag_auc_table(runs),
         "",
-        "Group importances per tag (sum to 1 per tag; mean over the random splits)",
+        f"Group importances per tag ({_measure(runs)}; mean over the random splits)",
     ]
     for run in runs:
         lines += [importance_table(run), ""]
-    lines += ["Is the top group the one that truly causes the tag?", fidelity_table(runs), ""]
+    lines += [
+        f"Is the top group the one that truly causes the tag? (judged with the {_measure(runs)} measure, "
+        "the one docs/models.md recommends; the other measures' counts below)",
+        fidelity_table(runs),
+        "",
+    ]
     tagging = report.get("tagging")
     if tagging:
         lines.append(f"Tagging {tagging['clips']} fresh clips (featurize tag)")

@@ -134,8 +134,12 @@ def render(report: Mapping[str, Any]) -> str:
         f"task:     {data['task']} with {len(data['targets'])} targets",
         f"model:    {model['name']} ({model.get('distribution', '')}) {_params(model.get('params', {}))}",
     ]
+    if model.get("params_used"):
+        lines.append(f"used:     {_params(model['params_used'])}")
     if report.get("grouping"):
         lines.append(f"grouping: {_grouping(report['grouping'])}")
+    for dropped in report.get("dropped_groups") or ():
+        lines.append(f"dropped:  group {dropped['name']!r} ({dropped['reason']})")
     if "split" in data:
         lines.append(f"split:    {_split(data['split'])}")
     lines += ["", _metrics_table(report["metrics"])]
@@ -183,7 +187,7 @@ def _importance_table(importances: Mapping[str, Any]) -> str:
     overall = importances["overall"]
     spread = importances["repeats"] > 1
     rows = [
-        [group, format_mean(m, s, spread=spread)]
+        [group, "no split: importance undefined" if m is None or math.isnan(m) else format_mean(m, s, spread=spread)]
         for group, m, s in zip(importances["groups"], overall["mean"], overall["std"], strict=True)
     ]
     return table(["group", "importance"], rows)

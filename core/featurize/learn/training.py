@@ -13,6 +13,7 @@ importances. The model of the first repeat is saved with everything needed to ap
 from __future__ import annotations
 
 import datetime
+import itertools
 import warnings
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -80,6 +81,12 @@ class Dataset:
     notes: tuple[str, ...] = attrs.field(converter=tuple)
     metas: Mapping[str, Any] = attrs.field(factory=dict)
     """Extractor -> the store's ExtractorMeta (version, params, hash), for the recipe."""
+    dropped_groups: Mapping[str, str] = attrs.field(factory=dict)
+    """Groups left out before fitting because they carry no information, and why."""
+
+
+class UninformativeGroupWarning(UserWarning):
+    """A feature group is left out: all its features are missing or constant on the training tracks."""
 
 
 @attrs.frozen(eq=False)
@@ -188,6 +195,63 @@ def load_dataset(
         extractors=extractors,
         notes=notes,
         metas=metas,
+    )
+
+
+def uninformative_groups(X: np.ndarray, resolved: ResolvedGrouping, rows: np.ndarray) -> dict[str, str]:
+    """Groups whose every feature is missing or constant on ``rows`` (training tracks), with why."""
+    train = X[rows]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        missing = np.all(np.isnan(train), axis=0)
+        constant = ~missing & (np.nanmax(train, axis=0) == np.nanmin(train, axis=0))
+    found = {}
+    for name, columns in zip(resolved.group_names, resolved.groups, strict=True):
+        index = list(columns)
+        if missing[index].all():
+            found[name] = "every feature is missing on the training tracks"
+        elif (missing[index] | constant[index]).all():
+            found[name] = "every feature is missing or constant on the training tracks"
+    return found
+
+
+def drop_uninformative(dataset: Dataset, splits: Sequence[Split]) -> Dataset:
+    """Leave out, with a warning, the groups without information on some repeat's training tracks.
+
+    Such a group (e.g. an extractor that failed on every track) would otherwise get imputed
+    constants and a small importance indistinguishable from a real group's.
+    """
+    resolved = dataset.resolved
+    if resolved is None:
+        return dataset
+    why: dict[str, str] = {}
+    for split in splits:
+        why |= {k: v for k, v in uninformative_groups(dataset.inputs, resolved, split.train).items() if k not in why}
+    if not why:
+        return dataset
+    if len(why) == len(resolved.group_names):
+        raise ConfigurationError("no feature group has information on the training tracks (all missing or constant)")
+    keep = [i for i, name in enumerate(resolved.group_names) if name not in why]
+    columns = [c for i in keep for c in resolved.groups[i]]
+    starts = np.cumsum([0, *(len(resolved.groups[i]) for i in keep)])
+    notes = [f"group {name!r} dropped before fitting: {reason}" for name, reason in why.items()]
+    for note in notes:
+        warnings.warn(note, UninformativeGroupWarning, stacklevel=3)
+    smaller = attrs.evolve(
+        resolved,
+        feature_names=[resolved.feature_names[c] for c in columns],
+        group_names=[resolved.group_names[i] for i in keep],
+        groups=[range(a, b) for a, b in itertools.pairwise(starts)],
+        group_descriptions=[resolved.group_descriptions[i] for i in keep] if resolved.group_descriptions else (),
+        dropped=(*resolved.dropped, *why),
+        warnings=(*resolved.warnings, *notes),
+    )
+    return attrs.evolve(
+        dataset,
+        inputs=dataset.inputs[:, columns],
+        resolved=smaller,
+        notes=(*dataset.notes, *notes),
+        dropped_groups=why,
     )
 
 
@@ -302,6 +366,7 @@ def train(
         choice=options.split,
         classes=classes,
     )
+    dataset = drop_uninformative(dataset, splits)
     runs = [fit_run(spec, _seeded(spec, params, options.params, s.seed), dataset, s, options.softmax) for s in splits]
     report = _train_report(spec, params, dataset, options, runs, command)
     if output is not None:
@@ -402,16 +467,32 @@ def _train_report(
         "command": command,
         "data": data,
         "grouping": dataset.resolved.to_dict() if dataset.resolved is not None else None,
-        "model": _model_section(spec, params, options),
+        "model": _model_section(spec, params, options) | _used(runs[0].model),
         "metrics": {
             "test": summarise_metrics([run.test for run in runs], names),
             "train": summarise_metrics([run.train for run in runs], names),
         },
         "importances": importance_summary(runs, groups),
+        "dropped_groups": [{"name": k, "reason": v} for k, v in dataset.dropped_groups.items()],
         "fit": _fit_diagnostics(runs),
-        "warnings": list(dataset.notes),
+        "warnings": [*dataset.notes, *_no_split_notes(runs)],
         "versions": versions([spec.distribution]),
     }
+
+
+def _used(model: Any) -> dict[str, Any]:
+    """The parameters the estimator actually used (``params_``: defaults resolved), when it says."""
+    used = getattr(model, "params_", None)
+    return {"params_used": dict(used)} if used is not None else {}
+
+
+def _no_split_notes(runs: Sequence[Run]) -> list[str]:
+    """One line per target whose importances are undefined (e.g. a booster without a split)."""
+    names = [name for run in runs for name, row in run.per_target.items() if np.isnan(row).all()]
+    return [
+        f"target {name!r}: no split in {names.count(name)} of {len(runs)} repeat(s): importance undefined"
+        for name in dict.fromkeys(names)
+    ]
 
 
 def _model_section(spec: ModelSpec, params: Mapping[str, Any], options: TrainOptions) -> dict[str, Any]:
@@ -521,6 +602,8 @@ def _write_predictions(bundle: ModelBundle, dataset: Dataset, output: str) -> No
 
 
 def _evaluation_dataset(bundle: ModelBundle, store_path: Path, label_set: LabelSet, tracks: str) -> Dataset:
+    """The labelled tracks of a store as the model sees them; ``tracks``: all, held-out (the
+    saved test split), train (the saved training split) or unseen (all but the training split)."""
     from featurize.store import FeatureStore
 
     with FeatureStore(store_path) as store:
@@ -538,6 +621,9 @@ def _evaluation_dataset(bundle: ModelBundle, store_path: Path, label_set: LabelS
             trained_on = set(split["train"])
             selected = np.array([track not in trained_on for track in ids], dtype=bool)
             notes.append(f"excluded {int((~selected).sum())} track(s) the model was trained on")
+        elif tracks == "train":
+            trained_on = set(split["train"])
+            selected = np.array([track in trained_on for track in ids], dtype=bool)
         else:
             count = len(set(split["train"]).intersection(ids))
             notes.append(f"--tracks all includes {count} training track(s): these metrics are not a test score")

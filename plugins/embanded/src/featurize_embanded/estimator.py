@@ -31,6 +31,9 @@ from featurize.learn.base import (
 from featurize_embanded import em
 
 DISTRIBUTION = "featurize-embanded"
+FLOOR_MARGIN = 10.0
+"""A group's lambda within this factor of the hyper-prior floor ``tau / (1 + eta)`` (where EM
+settles when the data carry nothing about the group) is undetermined, not a ranking."""
 _FITTED_ARRAYS = ("coef_", "intercept_", "lambdas_", "nu_", "n_iter_", "converged_", "scores_")
 
 
@@ -97,8 +100,15 @@ class _BandedModel(Estimator):
         self.intercept_ = y_mean - self.coef_ @ x_mean
         self.lambdas_, self.nu_, self.scores_ = result.lambdas, result.nu, result.scores
         self.n_iter_, self.converged_ = result.n_iter, result.converged
-        self.group_importances_per_target_ = normalise_rows(result.lambdas)
-        self.group_importances_ = overall_importance(result.lambdas)
+        self._set_importances(sizes)
+
+    def _set_importances(self, sizes: np.ndarray) -> None:
+        """Importances from ``lambdas_``: the paper's average, the size-aware share, the floor flags."""
+        lambdas = np.atleast_2d(self.lambdas_)
+        self.group_importances_per_target_ = normalise_rows(lambdas)
+        self.group_importances_ = overall_importance(lambdas)
+        self.group_importances_total_per_target_ = normalise_rows(lambdas * sizes)
+        self.undetermined_groups_ = lambdas <= FLOOR_MARGIN * self.tau / (1 + self.eta)
 
     def _iterate(self, problem: em.Problem, n_targets: int, sizes: np.ndarray) -> em.BandedFit:
         lambdas_init = np.asarray(self.lambdas_init, dtype=np.float64)
@@ -148,8 +158,8 @@ class _BandedModel(Estimator):
         for name in _FITTED_ARRAYS:
             setattr(estimator, name, arrays[name])
         estimator.n_features_in_ = int(meta["attributes"]["n_features_in_"])
-        estimator.group_importances_per_target_ = normalise_rows(estimator.lambdas_)
-        estimator.group_importances_ = overall_importance(estimator.lambdas_)
+        groups = check_groups(estimator.groups, estimator.n_features_in_)
+        estimator._set_importances(np.array([len(g) for g in groups]))
         estimator._restore(meta["attributes"], arrays)
         return estimator
 
@@ -198,6 +208,10 @@ class EMBandedRegressor(_BandedModel):
         ``lambdas_`` normalised to sum to 1 per target.
     group_importances_ : ndarray of shape (n_groups,)
         ``lambdas_`` averaged over targets, normalised to sum to 1.
+    group_importances_total_per_target_ : ndarray of shape (n_targets, n_groups)
+        Size-aware variant: ``lambdas_`` times the group's size, normalised per target.
+    undetermined_groups_ : ndarray of bool, shape (n_targets, n_groups)
+        Lambda within :data:`FLOOR_MARGIN` of the hyper-prior floor: the data do not inform it.
     """
 
     estimator_kind: ClassVar[Literal["regressor"]] = "regressor"

@@ -9,6 +9,7 @@ every one can be overridden. Models are saved as XGBoost UBJ files plus JSON met
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, ClassVar, Literal, Self
@@ -42,6 +43,10 @@ TASK_DEFAULTS: dict[str, dict[str, float]] = {
 """SAMAT's settings: ``MultiOutputClassifier(XGBClassifier(...))`` for tags (its section 5.1) and
 ``XGBClassifier(max_depth=3, eta=0.3, objective='multi:softmax')`` with xgboost's defaults for
 classes (section 5.2). ``max_depth=3`` in both."""
+
+
+class NoSplitWarning(UserWarning):
+    """A booster made no split: its predictions are constant and its importances undefined."""
 
 
 class XGBoostClassifier(Estimator):
@@ -82,6 +87,10 @@ class XGBoostClassifier(Estimator):
         NaN for a booster without any split.
     group_importances_ : ndarray of shape (n_groups,)
         ``feature_importances_`` averaged within each group, normalised to sum to 1.
+    group_importances_total_per_target_ : ndarray of shape (n_targets, n_groups)
+        Size-aware variant: XGBoost's total gain summed over the group's features, normalised.
+    no_split_ : ndarray of bool, shape (n_targets,)
+        Targets whose booster made no split (a :class:`NoSplitWarning` at fit).
     """
 
     estimator_kind: ClassVar[Literal["classifier"]] = "classifier"
@@ -169,6 +178,13 @@ class XGBoostClassifier(Estimator):
         self.multilabel_ = encoding.multilabel
         self.params_ = params | {"num_boost_round": rounds}
         self._set_importances(groups)
+        for target in np.flatnonzero(self.no_split_):
+            warnings.warn(
+                f"xgboost: target {target} made no split (too few tracks, or gamma={params['gamma']} too high "
+                "for the data): importance undefined",
+                NoSplitWarning,
+                stacklevel=2,
+            )
         return self
 
     @staticmethod
@@ -212,6 +228,13 @@ class XGBoostClassifier(Estimator):
         self.feature_importances_ = overall
         self.group_importances_per_target_ = normalise_rows(group_means(per_target, groups))
         self.group_importances_ = normalise_rows(group_means(overall, groups))[0]
+        self.no_split_ = np.isnan(self.group_importances_per_target_).all(axis=1)
+        totals = [feature_importance(s, n_features, "total_gain") for s in splits]
+        if not (self.multilabel_ or len(self.classes_) == 2):
+            totals = [feature_importance(splits[0], n_features, "total_gain", c) for c in range(len(self.classes_))]
+        self.group_importances_total_per_target_ = normalise_rows(
+            np.stack([np.stack([t[index].sum() for index in groups]) for t in totals])
+        )
 
     # -- prediction ---------------------------------------------------------------------------------
 
