@@ -29,6 +29,8 @@ class Source(enum.StrEnum):
     DEEP_LEARNING = "deep learning"
     ONTOLOGY = "ontology"
     NLP = "nlp"
+    IMPORTED = "imported"
+    """Read from a table with ``featurize import``; how it was computed is not known."""
 
 
 class ArtifactKind(enum.StrEnum):

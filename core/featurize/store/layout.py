@@ -27,7 +27,7 @@ import numpy as np
 
 from featurize.artifacts import Artifact, Frames, Record, Segments, Signal, Text
 from featurize.errors import StoreError
-from featurize.plugin.descriptors import ArtifactKind
+from featurize.plugin.descriptors import NAME_PATTERN, ArtifactKind
 from featurize.store.records import ExtractorMeta, ExtractorRecord, Status, TrackRecord
 
 FORMAT = "featurize"
@@ -38,6 +38,9 @@ CHUNK_BYTES = 4 << 20
 costs about what ``numpy.load`` does."""
 SHARD_CHUNK_BYTES = 256 << 10
 """Journal shards hold a few hundred rows; small chunks keep them small."""
+MAX_CHUNK_ROWS = 65536
+"""Rows per chunk at most; fewer when the file says how many rows it expects (``rows_hint``), so that a small store
+or journal shard does not allocate megabyte chunks for a few hundred rows."""
 CHUNK_CACHE_BYTES = 64 << 20
 """HDF5 chunk cache for the consolidating writer, so row upserts do not re-read chunks."""
 
@@ -54,7 +57,8 @@ def _row_dataset(
     shape: tuple[int, ...] = (n,) if width is None else (n, width)
     row_bytes = np.dtype(np.float32 if dtype is STR else dtype).itemsize * (width or 1)
     chunk_bytes = int(group.file.attrs.get("chunk_bytes", CHUNK_BYTES))
-    chunk_rows = max(1, min(65536, chunk_bytes // max(row_bytes, 1)))
+    rows_hint = int(group.file.attrs.get("rows_hint", MAX_CHUNK_ROWS))
+    chunk_rows = max(1, min(MAX_CHUNK_ROWS, max(n, rows_hint), chunk_bytes // max(row_bytes, 1)))
     chunks = (chunk_rows,) if width is None else (chunk_rows, width)
     fill: Any = None
     if dtype is not STR:
@@ -162,8 +166,10 @@ _CODECS: dict[ArtifactKind, _Codec] = {
 # -- the file -------------------------------------------------------------------------------
 
 
-def initialise(file: h5py.File, created_by: str, chunk_bytes: int = CHUNK_BYTES) -> None:
-    """Create the empty skeleton of a store in a new file."""
+def initialise(file: h5py.File, created_by: str, chunk_bytes: int = CHUNK_BYTES, rows_hint: int | None = None) -> None:
+    """Create the empty skeleton of a store in a new file; ``rows_hint`` (expected rows) sizes its chunks."""
+    if rows_hint is not None:
+        file.attrs["rows_hint"] = max(1, int(rows_hint))
     file.attrs["format"] = FORMAT
     file.attrs["format_version"] = FORMAT_VERSION
     file.attrs["created_by"] = created_by
@@ -196,8 +202,24 @@ def track_ids(file: h5py.File) -> list[str]:
     return _strings(file["tracks/id"])
 
 
+def check_names(meta: ExtractorMeta, where: object) -> None:
+    """Refuse extractor and feature names that groupings and models could not address later."""
+    if not NAME_PATTERN.match(meta.name):
+        raise StoreError(
+            f"{where}: extractor name {meta.name!r} is not valid (lowercase letters, digits and '_', starting with "
+            "a letter)"
+        )
+    for feature in meta.features:
+        if not NAME_PATTERN.match(feature[0]):
+            raise StoreError(
+                f"{where}: feature name {meta.name}.{feature[0]} is not valid (lowercase letters, digits and '_', "
+                "starting with a letter)"
+            )
+
+
 def declare(file: h5py.File, meta: ExtractorMeta) -> None:
     """Create (or check) the groups of an extractor before its first rows are written."""
+    check_names(meta, file.filename)
     n = n_rows(file)
     if meta.name in file["extractors"]:
         group = file["extractors"][meta.name]
@@ -238,6 +260,13 @@ def declare(file: h5py.File, meta: ExtractorMeta) -> None:
         _row_dataset(group, "index", np.int64, n, width=2)
         for column, dtype in codec.per_row.items():
             _row_dataset(group, column, dtype, n)
+
+
+def remove(file: h5py.File, name: str) -> None:
+    """Delete an extractor's status, features and artifacts (an imported namespace being replaced)."""
+    for group in ("extractors", "features", "artifacts"):
+        if name in file[group]:
+            del file[group][name]
 
 
 def read_meta(file: h5py.File, name: str) -> ExtractorMeta:

@@ -73,11 +73,11 @@ class StoreLock:
             self._file = None
 
 
-def create_empty(path: Path) -> None:
-    """Atomically create an empty store at ``path``."""
+def create_empty(path: Path, rows_hint: int | None = None) -> None:
+    """Atomically create an empty store at ``path``; ``rows_hint`` (expected tracks) sizes its chunks."""
     partial = path.with_name(path.name + ".partial")
     with h5py.File(partial, "w") as file:
-        layout.initialise(file, _created_by())
+        layout.initialise(file, _created_by(), rows_hint=rows_hint)
     _fsync_path(partial)
     os.replace(partial, path)
 
@@ -126,6 +126,7 @@ class StoreWriter:
         batch_size: int = 256,
         flush_seconds: float = 2.0,
         checkpoint_seconds: float = 600.0,
+        rows_hint: int | None = None,
     ) -> None:
         self.path = Path(path)
         self.batch_size = batch_size
@@ -140,7 +141,7 @@ class StoreWriter:
                     layout.check_format(file, self.path)
             checkpoint(self.path)
             if not self.path.exists():
-                create_empty(self.path)
+                create_empty(self.path, rows_hint)
         except OSError as error:
             self._lock.release()
             raise StoreError(f"{self.path}: not an HDF5 file or unreadable ({error})") from error
@@ -165,6 +166,7 @@ class StoreWriter:
                             f"holds ({len(meta.features)} vs {len(stored.features)}); write to a new store"
                         )
         for meta in metas:
+            layout.check_names(meta, self.path)
             self._metas[meta.name] = meta
 
     def start_run(self, run: dict[str, Any]) -> None:
@@ -193,7 +195,7 @@ class StoreWriter:
         name = f"{time.time_ns():020d}-{os.getpid()}-{self._sequence:06d}.h5"
         partial = journal / (name + ".partial")
         with h5py.File(partial, "w") as file:
-            layout.initialise(file, _created_by(), chunk_bytes=layout.SHARD_CHUNK_BYTES)
+            layout.initialise(file, _created_by(), chunk_bytes=layout.SHARD_CHUNK_BYTES, rows_hint=max(1, len(records)))
             for meta in self._metas.values():
                 layout.declare(file, meta)
             layout.write_records(file, records, self._metas)
