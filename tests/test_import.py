@@ -84,6 +84,8 @@ def test_gtzan_schema_info_reimport_and_by_source(tmp_path: Path) -> None:
     assert "Signal Processing (22 features)" in grouping.output
     assert "Deep Learning (7 features)" in grouping.output
     assert "Ontology (32 features)" in grouping.output
+    own = run("groupings", "show", GTZAN / "perceptual.toml", "--store", store)
+    assert own.exit_code == 0 and "Harmony (32 features)" in own.output
 
 
 def test_changed_table_replaces_and_columns_join_by_id(tmp_path: Path) -> None:
