@@ -165,6 +165,25 @@ def test_store_writer_refuses_names_groupings_reject(tmp_path: Path) -> None:
             layout.declare(file, ExtractorMeta("PF Table", "1", {}, "h", "p", "d", "", (), ()))
 
 
+def test_small_files_get_small_chunks(tmp_path: Path) -> None:
+    """A journal shard or store that knows its row count does not allocate megabyte chunks for three rows."""
+    from featurize.store.records import ExtractorRecord, Status, TrackRecord
+
+    meta = ExtractorMeta("toy", "1", {}, "h", "p", "d", "", tuple((f"f{i}", "", "", "imported") for i in range(5)), ())
+    records = [
+        TrackRecord(id=f"t{i}", path="", extractors=(ExtractorRecord("toy", "1:h", Status.OK, np.ones(5)),))
+        for i in range(3)
+    ]
+    sizes = {}
+    for hint in (None, 3):
+        path = tmp_path / f"{hint}.h5"
+        with h5py.File(path, "w") as file:
+            layout.initialise(file, "test", chunk_bytes=layout.SHARD_CHUNK_BYTES, rows_hint=hint)
+            layout.write_records(file, records, {"toy": meta})
+        sizes[hint] = path.stat().st_size
+    assert sizes[3] < 64 << 10 and sizes[None] > 10 * sizes[3], sizes
+
+
 @pytest.fixture(scope="module")
 def gtzan(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, np.ndarray]:
     """The GTZAN store and labels with the authors' split (train_test_split(test_size=0.2, random_state=4))."""
@@ -218,6 +237,8 @@ def test_gtzan_xgboost_matches_xgboost_and_the_paper(gtzan: tuple[Path, Path, np
     assert evaluated.exit_code == 0 and "0.7650" in evaluated.output
     explained = run("explain", model)
     assert explained.exit_code == 0 and "Ontology" in explained.output
+    compared = run("compare", store, "--labels", labels, "--model", "xgboost", "--grouping", "by-source")
+    assert compared.exit_code == 0 and "by-source / xgboost" in compared.output
 
 
 def test_gtzan_em_banded_close_to_logistic_regression(gtzan: tuple[Path, Path, np.ndarray], tmp_path: Path) -> None:
