@@ -131,6 +131,15 @@ def test_bad_input_is_one_line_and_writes_nothing(tmp_path: Path, case: str) -> 
     assert not store.exists()
 
 
+def test_two_tables_may_not_share_a_namespace(tmp_path: Path) -> None:
+    first, second = tmp_path / "a.csv", tmp_path / "b.csv"
+    first.write_text("id,x\nt1,1\n")
+    second.write_text("id,x\nt2,1\n")
+    result = run("import", first, second, "-o", tmp_path / "s.h5", "--name", "t")
+    assert result.exit_code != 0 and "namespace 't' also comes from" in result.output
+    assert not (tmp_path / "s.h5").exists()
+
+
 def test_duplicates_keep_first_or_last(tmp_path: Path) -> None:
     table = tmp_path / "t.csv"
     table.write_text("id,x\nt1,1\nt1,2\n")

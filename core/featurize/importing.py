@@ -281,6 +281,15 @@ def write_import(
 
 
 def _write_locked(store: Path, plans: Sequence[ImportPlan], argv: Sequence[str] | None, schema_text: str) -> list[str]:
+    sources: dict[str, Path] = {}
+    for plan in plans:
+        for namespace in plan.namespaces:
+            if namespace in sources:
+                raise TableImportError(
+                    f"{plan.path}: namespace {namespace!r} also comes from {sources[namespace]}; one table per "
+                    "namespace (use --name, or join the tables first)"
+                )
+            sources[namespace] = plan.path
     messages, changes = [], []
     existing: dict[str, ExtractorMeta] = {}
     known: dict[str, tuple[str, str, float]] = {}
