@@ -32,7 +32,7 @@ import numpy as np
 from featurize.errors import FeaturizeError
 from featurize.plugin.descriptors import NAME_PATTERN, Source
 from featurize.store import layout
-from featurize.store.records import ExtractorMeta, ExtractorRecord, Status, TrackRecord
+from featurize.store.records import ExtractorMeta
 from featurize.store.writer import StoreLock, _created_by, _fsync_path, checkpoint
 
 ID_COLUMNS = ("id", "track", "track_id")
@@ -292,20 +292,10 @@ def _write_locked(store: Path, plans: Sequence[ImportPlan], argv: Sequence[str] 
             sources[namespace] = plan.path
     messages, changes = [], []
     existing: dict[str, ExtractorMeta] = {}
-    known: dict[str, tuple[str, str, float]] = {}
     if store.exists():
         with h5py.File(store, "r") as file:
             layout.check_format(file, store)
             existing = {n: layout.read_meta(file, n) for n in file["extractors"]}
-            tracks = file["tracks"]
-            rows = zip(
-                layout.track_ids(file),
-                layout._strings(tracks["path"]),
-                layout._strings(tracks["audio_hash"]),
-                tracks["duration"][:],
-                strict=True,
-            )
-            known = {i: (p, h, float(d)) for i, p, h, d in rows}
     for plan in plans:
         for namespace, (meta, _) in plan.namespaces.items():
             old = existing.get(namespace)
@@ -332,17 +322,7 @@ def _write_locked(store: Path, plans: Sequence[ImportPlan], argv: Sequence[str] 
             meta, values = plan.namespaces[namespace]
             if replace:
                 layout.remove(file, namespace)
-            records = [
-                TrackRecord(
-                    id=track,
-                    path=known.get(track, ("", "", float("nan")))[0],
-                    audio_hash=known.get(track, ("", "", float("nan")))[1],
-                    duration=known.get(track, ("", "", float("nan")))[2],
-                    extractors=(ExtractorRecord(namespace, meta.key, Status.OK, row),),
-                )
-                for track, row in zip(plan.ids, values, strict=True)
-            ]
-            layout.write_records(file, records, {namespace: meta})
+            layout.write_block(file, meta, plan.ids, values)
         for plan in {id(p): p for p, _, _ in changes}.values():
             layout.upsert_run(
                 file,

@@ -362,6 +362,28 @@ def write_records(file: h5py.File, records: Sequence[TrackRecord], metas: dict[s
             )
 
 
+def write_block(file: h5py.File, meta: ExtractorMeta, ids: Sequence[str], values: np.ndarray) -> None:
+    """Upsert one extractor's values for many tracks at once (an imported table); known tracks keep their audio
+    columns, new ones get rows with empty ones."""
+    known = {track_id: row for row, track_id in enumerate(track_ids(file))}
+    start = len(known)
+    new = [track_id for track_id in ids if track_id not in known]
+    known.update({track_id: start + i for i, track_id in enumerate(new)})
+    if new:
+        _grow(file, len(known))
+        tracks = file["tracks"]
+        tracks["id"][start:] = np.array(new, dtype=object)
+        for column in ("path", "audio_hash"):
+            tracks[column][start:] = np.full(len(new), "", dtype=object)
+    declare(file, meta)
+    rows = np.fromiter((known[track_id] for track_id in ids), dtype=np.int64, count=len(ids))
+    group = file["extractors"][meta.name]
+    _write_rows(group["status"], rows, np.full(len(rows), int(Status.OK), dtype=np.int8))
+    for column, text in (("key", meta.key), ("error_type", ""), ("error_message", "")):
+        _write_rows(group[column], rows, np.full(len(rows), text, dtype=object))
+    _write_rows(file["features"][meta.name]["values"], rows, values)
+
+
 def _write_artifacts(group: h5py.Group, items: Iterable[tuple[int, Artifact | None]]) -> None:
     codec = _CODECS[ArtifactKind(group.attrs["kind"])]
     for row, artifact in items:
