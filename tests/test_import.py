@@ -105,6 +105,24 @@ def test_changed_table_replaces_and_columns_join_by_id(tmp_path: Path) -> None:
         assert np.isnan(opened.matrix()[0][0, 1]) and opened.matrix()[0][2, 1] == 8
 
 
+def test_import_adds_columns_to_an_extracted_store(tmp_path: Path) -> None:
+    from featurize.learn.testing import write_feature_store
+
+    store = write_feature_store(tmp_path / "s.h5", np.array([[1.0], [2.0]]), ["alpha.f0"], track_ids=["t1", "t2"])
+    table = tmp_path / "extra.csv"
+    table.write_text("id,Extra\nt2,20\nt3,30\n")
+    assert run("import", table, "-o", store).exit_code == 0
+    with FeatureStore(store) as opened:
+        assert opened.track_ids == ["t1", "t2", "t3"]
+        assert opened.feature_names == ["alpha.f0", "extra.extra"]
+        assert list(opened.tracks()["path"][:2]) == ["t1.wav", "t2.wav"]
+        matrix = opened.matrix()[0]
+        np.testing.assert_array_equal(matrix[1], [2.0, 20.0])
+        assert np.isnan(matrix[0, 1]) and np.isnan(matrix[2, 0])
+    refused = run("import", table, "-o", store, "--name", "alpha")
+    assert refused.exit_code != 0 and "namespace 'alpha' is an extractor" in refused.output
+
+
 BAD = {
     "missing id": ("a,b\n1,2\n", ["--id-column", "track"], "no id column 'track'"),
     "duplicate ids": ("id,x\nt1,1\nt1,2\n", [], "duplicate id 't1' (row 2"),
