@@ -81,8 +81,9 @@ def test_identical_failures_are_folded(runner: CliRunner, tmp_path: Path) -> Non
     songs.mkdir()
     for name in ("x", "y", "z"):
         (songs / f"{name}.wav").write_text("garbage")
-    result = runner.invoke(cli, ["--plugins", "level", "extract", str(songs), "-o", str(tmp_path / "f.h5"),
-                                 "--executor", "serial"])
+    result = runner.invoke(
+        cli, ["--plugins", "level", "extract", str(songs), "-o", str(tmp_path / "f.h5"), "--executor", "serial"]
+    )
     assert result.exit_code == 1
     assert "FAILED 3 tracks (x, y, z) [level]: <track>: " in result.output
     assert result.output.count("FAILED") == 1

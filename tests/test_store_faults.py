@@ -102,7 +102,7 @@ def test_full_disk_ends_the_run_with_one_line_and_keeps_every_durable_track(
         file.truncate(0)
     free = shutil.disk_usage(small_filesystem).free
     with open(filler, "wb") as file:
-        file.write(b"\0" * (free - (20 << 20)))
+        file.write(b"\0" * (free - (2 << 20)))
     args = ["--plugins", "level", "extract", str(songs), "-o", str(store), "--executor", "serial"]
     result = runner.invoke(cli, args)
     assert result.exit_code == 1, result.output
@@ -200,9 +200,7 @@ def flip_byte_in_chunk(path: Path, dataset: str, chunk: int = 0) -> None:
         file.write(bytes([byte[0] ^ 0x5A]))
 
 
-def test_flipped_feature_value_is_found_by_verify_and_never_read_as_a_number(
-    runner: CliRunner, tmp_path: Path
-) -> None:
+def test_flipped_feature_value_is_found_by_verify_and_never_read_as_a_number(runner: CliRunner, tmp_path: Path) -> None:
     path = tmp_path / "s.h5"
     write(path, 5)
     assert verify(path).ok and verify(path).checksummed > 0

@@ -22,6 +22,7 @@ BUILTIN_COMMANDS: dict[str, str] = {
     "info": "featurize.cli.inspect:info",
     "export": "featurize.cli.inspect:export",
     "extract": "featurize.cli.extract:extract",
+    "import": "featurize.cli.importer:import_",
     "groupings": "featurize.cli.groupings:groupings",
     "synth": "featurize.cli.synth:synth",
     "demo": "featurize.cli.demo:demo",

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from featurize.cli.context import fail, plugin_manager
 from featurize.errors import FeaturizeError
+
+if TYPE_CHECKING:
+    from featurize.store.records import ExtractorMeta
 
 
 def _table(rows: list[tuple[str, ...]], header: tuple[str, ...]) -> str:
@@ -15,6 +19,13 @@ def _table(rows: list[tuple[str, ...]], header: tuple[str, ...]) -> str:
     lines = ["  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in [header, *rows]]
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(lines)
+
+
+def _params(meta: ExtractorMeta) -> str:
+    """An extractor's parameters; for an imported namespace its table and hash (labels are long)."""
+    if meta.plugin == "import":
+        return f"table {meta.params['table']}, sha256 {meta.params['sha256'][:12]}"
+    return meta.params_json
 
 
 @click.command()
@@ -87,7 +98,7 @@ def info(store: Path, show_failures: bool, verify: bool) -> None:
                         str(len(meta.features)),
                         str(int(np.sum(status == Status.OK))),
                         str(int(np.sum(status == Status.FAILED))),
-                        meta.params_json,
+                        _params(meta),
                     )
                 )
             click.echo(_table(rows, ("extractor", "version", "distribution", "features", "ok", "failed", "params")))

@@ -29,6 +29,8 @@ class Source(enum.StrEnum):
     DEEP_LEARNING = "deep learning"
     ONTOLOGY = "ontology"
     NLP = "nlp"
+    IMPORTED = "imported"
+    """Read from a table with ``featurize import``; how it was computed is not known."""
 
 
 class ArtifactKind(enum.StrEnum):
@@ -150,8 +152,7 @@ def convert_params(
             converted[parameter] = convert_param(types[parameter], value)
         except ValueError:
             raise ValueError(
-                f"{kind} {name!r}: parameter {parameter!r} wants a value of type {types[parameter].type}, "
-                f"got {value!r}"
+                f"{kind} {name!r}: parameter {parameter!r} wants a value of type {types[parameter].type}, got {value!r}"
             ) from None
     return converted
 

@@ -27,7 +27,7 @@ import numpy as np
 
 from featurize.artifacts import Artifact, Frames, Record, Segments, Signal, Text
 from featurize.errors import StoreError
-from featurize.plugin.descriptors import ArtifactKind
+from featurize.plugin.descriptors import NAME_PATTERN, ArtifactKind
 from featurize.store.records import ExtractorMeta, ExtractorRecord, Status, TrackRecord
 
 FORMAT = "featurize"
@@ -38,6 +38,9 @@ CHUNK_BYTES = 4 << 20
 costs about what ``numpy.load`` does."""
 SHARD_CHUNK_BYTES = 256 << 10
 """Journal shards hold a few hundred rows; small chunks keep them small."""
+MAX_CHUNK_ROWS = 65536
+"""Rows per chunk at most; fewer when the file says how many rows it expects (``rows_hint``), so that a small store
+or journal shard does not allocate megabyte chunks for a few hundred rows."""
 CHUNK_CACHE_BYTES = 64 << 20
 """HDF5 chunk cache for the consolidating writer, so row upserts do not re-read chunks."""
 
@@ -54,7 +57,8 @@ def _row_dataset(
     shape: tuple[int, ...] = (n,) if width is None else (n, width)
     row_bytes = np.dtype(np.float32 if dtype is STR else dtype).itemsize * (width or 1)
     chunk_bytes = int(group.file.attrs.get("chunk_bytes", CHUNK_BYTES))
-    chunk_rows = max(1, min(65536, chunk_bytes // max(row_bytes, 1)))
+    rows_hint = int(group.file.attrs.get("rows_hint", MAX_CHUNK_ROWS))
+    chunk_rows = max(1, min(MAX_CHUNK_ROWS, max(n, rows_hint), chunk_bytes // max(row_bytes, 1)))
     chunks = (chunk_rows,) if width is None else (chunk_rows, width)
     fill: Any = None
     if dtype is not STR:
@@ -185,8 +189,10 @@ _CODECS: dict[ArtifactKind, _Codec] = {
 # -- the file -------------------------------------------------------------------------------
 
 
-def initialise(file: h5py.File, created_by: str, chunk_bytes: int = CHUNK_BYTES) -> None:
-    """Create the empty skeleton of a store in a new file."""
+def initialise(file: h5py.File, created_by: str, chunk_bytes: int = CHUNK_BYTES, rows_hint: int | None = None) -> None:
+    """Create the empty skeleton of a store in a new file; ``rows_hint`` (expected rows) sizes its chunks."""
+    if rows_hint is not None:
+        file.attrs["rows_hint"] = max(1, int(rows_hint))
     file.attrs["format"] = FORMAT
     file.attrs["format_version"] = FORMAT_VERSION
     file.attrs["created_by"] = created_by
@@ -224,8 +230,32 @@ def track_ids(file: h5py.File) -> list[str]:
     return _strings(file["tracks/id"])
 
 
+def _text_column(group: h5py.Group, name: str, values: Sequence[str]) -> None:
+    """A per-feature text column as fixed-length UTF-8: variable-length strings cost a heap object each, which
+    for a few hundred features outweighs a small table's values."""
+    encoded = [v.encode() for v in values]
+    width = max(1, *(len(v) for v in encoded)) if encoded else 1
+    group.create_dataset(name, data=np.array(encoded, dtype=h5py.string_dtype("utf-8", width)))
+
+
+def check_names(meta: ExtractorMeta, where: object) -> None:
+    """Refuse extractor and feature names that groupings and models could not address later."""
+    if not NAME_PATTERN.match(meta.name):
+        raise StoreError(
+            f"{where}: extractor name {meta.name!r} is not valid (lowercase letters, digits and '_', starting with "
+            "a letter)"
+        )
+    for feature in meta.features:
+        if not NAME_PATTERN.match(feature[0]):
+            raise StoreError(
+                f"{where}: feature name {meta.name}.{feature[0]} is not valid (lowercase letters, digits and '_', "
+                "starting with a letter)"
+            )
+
+
 def declare(file: h5py.File, meta: ExtractorMeta) -> None:
     """Create (or check) the groups of an extractor before its first rows are written."""
+    check_names(meta, file.filename)
     n = n_rows(file)
     if meta.name in file["extractors"]:
         group = file["extractors"][meta.name]
@@ -245,7 +275,7 @@ def declare(file: h5py.File, meta: ExtractorMeta) -> None:
             features = file["features"].create_group(meta.name)
             _row_dataset(features, "values", np.float32, n, width=len(meta.features))
             for i, column in enumerate(("names", "descriptions", "units", "sources")):
-                features.create_dataset(column, data=np.array([f[i] for f in meta.features], dtype=object), dtype=STR)
+                _text_column(features, column, [f[i] for f in meta.features])
     group.attrs.update(
         {
             "version": meta.version,
@@ -266,6 +296,13 @@ def declare(file: h5py.File, meta: ExtractorMeta) -> None:
         _row_dataset(group, "index", np.int64, n, width=2)
         for column, dtype in codec.per_row.items():
             _row_dataset(group, column, dtype, n)
+
+
+def remove(file: h5py.File, name: str) -> None:
+    """Delete an extractor's status, features and artifacts (an imported namespace being replaced)."""
+    for group in ("extractors", "features", "artifacts"):
+        if name in file[group]:
+            del file[group][name]
 
 
 def read_meta(file: h5py.File, name: str) -> ExtractorMeta:
@@ -355,6 +392,28 @@ def write_records(file: h5py.File, records: Sequence[TrackRecord], metas: dict[s
             _write_artifacts(
                 file["artifacts"][name][artifact], [(row, o.artifacts.get(artifact)) for row, o in outcomes]
             )
+
+
+def write_block(file: h5py.File, meta: ExtractorMeta, ids: Sequence[str], values: np.ndarray) -> None:
+    """Upsert one extractor's values for many tracks at once (an imported table); known tracks keep their audio
+    columns, new ones get rows with empty ones."""
+    known = {track_id: row for row, track_id in enumerate(track_ids(file))}
+    start = len(known)
+    new = [track_id for track_id in ids if track_id not in known]
+    known.update({track_id: start + i for i, track_id in enumerate(new)})
+    if new:
+        _grow(file, len(known))
+        tracks = file["tracks"]
+        tracks["id"][start:] = np.array(new, dtype=object)
+        for column in ("path", "audio_hash"):
+            tracks[column][start:] = np.full(len(new), "", dtype=object)
+    declare(file, meta)
+    rows = np.fromiter((known[track_id] for track_id in ids), dtype=np.int64, count=len(ids))
+    group = file["extractors"][meta.name]
+    _write_rows(group["status"], rows, np.full(len(rows), int(Status.OK), dtype=np.int8))
+    for column, text in (("key", meta.key), ("error_type", ""), ("error_message", "")):
+        _write_rows(group[column], rows, np.full(len(rows), text, dtype=object))
+    _write_rows(file["features"][meta.name]["values"], rows, values)
 
 
 def _write_artifacts(group: h5py.Group, items: Iterable[tuple[int, Artifact | None]]) -> None:

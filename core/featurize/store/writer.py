@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import errno
 import fcntl
+import io
 import os
 import shutil
 import time
@@ -150,10 +151,12 @@ class StoreLock:
             self._file = None
 
 
-def create_empty(path: Path) -> None:
-    """Atomically create an empty store at ``path``."""
+def create_empty(path: Path, rows_hint: int | None = None) -> None:
+    """Atomically create an empty store at ``path``; ``rows_hint`` (expected tracks) sizes its chunks."""
     try:
-        _write_atomically(path, _in_memory_image(lambda file: layout.initialise(file, _created_by())))
+        _write_atomically(
+            path, _in_memory_image(lambda file: layout.initialise(file, _created_by(), rows_hint=rows_hint))
+        )
     except OSError as error:
         if _no_space(error):
             raise store_full(path, error) from error
@@ -174,6 +177,31 @@ def merge_shards(file: h5py.File, shards: Sequence[Path]) -> None:
             layout.upsert_run(file, run)
 
 
+def rewrite(path: Path, edit: Callable[[h5py.File], None], what: str, rows_hint: int | None = None) -> None:
+    """Replace the store at ``path`` by an edited copy, atomically.
+
+    The copy is edited in memory and written in one plain file write: HDF5 itself never meets a
+    full disk (it can crash when a write fails), and a failure leaves the store exactly as it was.
+    ``what`` says what failed in the error; ``rows_hint`` sizes the chunks of a store made anew.
+    """
+    try:
+        if path.exists():
+            image = io.BytesIO(path.read_bytes())
+            with h5py.File(image, "r+", rdcc_nbytes=layout.CHUNK_CACHE_BYTES) as file:
+                layout.check_format(file, path)
+                edit(file)
+            data = image.getbuffer()
+        else:
+            data = _in_memory_image(
+                lambda file: (layout.initialise(file, _created_by(), rows_hint=rows_hint), edit(file))
+            )
+        _write_atomically(path, data)
+    except (OSError, RuntimeError) as error:
+        if _no_space(error):
+            raise store_full(path, error) from error
+        raise StoreError(f"{path}: {what}, the store is unchanged ({error})") from error
+
+
 def checkpoint(path: Path) -> int:
     """Merge every complete journal shard into the store; returns the number merged.
 
@@ -187,27 +215,7 @@ def checkpoint(path: Path) -> int:
     needed = (path.stat().st_size if path.exists() else 0) + 2 * sum(s.stat().st_size for s in shards)
     if shutil.disk_usage(path.parent).free < needed + MERGE_HEADROOM_BYTES:
         raise store_full(path)
-    merged = path.with_name(path.name + ".merging")
-    try:
-        if path.exists():
-            shutil.copyfile(path, merged)
-        else:
-            _write_atomically(merged, _in_memory_image(lambda file: layout.initialise(file, _created_by())))
-        with h5py.File(merged, "r+", rdcc_nbytes=layout.CHUNK_CACHE_BYTES) as file:
-            layout.check_format(file, path)
-            merge_shards(file, shards)
-        _fsync_path(merged)
-    except (OSError, RuntimeError) as error:
-        merged.unlink(missing_ok=True)
-        if _no_space(error):
-            raise store_full(path, error) from error
-        message = f"{path}: the journal cannot be merged into the store, which is unchanged ({error})"
-        raise StoreError(message) from error
-    except BaseException:
-        merged.unlink(missing_ok=True)
-        raise
-    os.replace(merged, path)
-    _fsync_path(path.parent)
+    rewrite(path, lambda file: merge_shards(file, shards), "the journal cannot be merged into the store")
     for shard in shards:
         shard.unlink()
     return len(shards)
@@ -223,6 +231,7 @@ class StoreWriter:
         batch_size: int = 256,
         flush_seconds: float = 2.0,
         checkpoint_seconds: float = 600.0,
+        rows_hint: int | None = None,
     ) -> None:
         self.path = Path(path)
         self.batch_size = batch_size
@@ -237,7 +246,7 @@ class StoreWriter:
                     layout.check_format(file, self.path)
             checkpoint(self.path)
             if not self.path.exists():
-                create_empty(self.path)
+                create_empty(self.path, rows_hint)
         except OSError as error:
             self._lock.release()
             raise StoreError(f"{self.path}: not an HDF5 file or unreadable ({error})") from error
@@ -262,6 +271,7 @@ class StoreWriter:
                             f"holds ({len(meta.features)} vs {len(stored.features)}); write to a new store"
                         )
         for meta in metas:
+            layout.check_names(meta, self.path)
             self._metas[meta.name] = meta
 
     def start_run(self, run: dict[str, Any]) -> None:
@@ -289,7 +299,7 @@ class StoreWriter:
         name = f"{time.time_ns():020d}-{os.getpid()}-{self._sequence:06d}.h5"
 
         def build(file: h5py.File) -> None:
-            layout.initialise(file, _created_by(), chunk_bytes=layout.SHARD_CHUNK_BYTES)
+            layout.initialise(file, _created_by(), chunk_bytes=layout.SHARD_CHUNK_BYTES, rows_hint=max(1, len(records)))
             for meta in self._metas.values():
                 layout.declare(file, meta)
             layout.write_records(file, records, self._metas)

@@ -30,6 +30,10 @@ GROUPS: dict[str, tuple[str, str]] = {
     ),
     Source.ONTOLOGY: ("Ontology", "Symbolic features from knowledge representation (e.g. functional harmony, FHO)."),
     Source.NLP: ("NLP", "Features of the lyrics computed with natural language processing."),
+    Source.IMPORTED: (
+        "Imported",
+        "Features imported from a table whose schema did not declare how they were computed.",
+    ),
 }
 """Group name and description per declared source, in the order the groups appear."""
 
