@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import numpy as np
 import pytest
 import soundfile
+from click.testing import CliRunner
 
 from featurize.testing.signals import clicks, tone, triad
 
@@ -19,6 +20,17 @@ def toy_path(monkeypatch: pytest.MonkeyPatch) -> tuple[str, ...]:
     """Make ``toy_extractors`` importable here and in spawned workers; returns extra_modules."""
     monkeypatch.syspath_prepend(str(HERE))
     return ("toy_extractors",)
+
+
+@pytest.fixture
+def runner(toy_path: tuple[str, ...], monkeypatch: pytest.MonkeyPatch) -> Iterator[CliRunner]:
+    """A CLI runner whose plugin manager also sees the toy extractors (the process-wide manager is rebuilt)."""
+    from featurize.cli import context
+
+    monkeypatch.setenv("FEATURIZE_PLUGIN_MODULES", ",".join(toy_path))
+    context.plugin_manager.cache_clear()
+    yield CliRunner()
+    context.plugin_manager.cache_clear()
 
 
 def write_audio(path: Path, seconds: float = 1.0, sr: int = 22050, channels: int = 1, seed: int = 0) -> Path:

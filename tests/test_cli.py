@@ -4,20 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from click.testing import CliRunner
 
 from featurize.cli import cli
-from featurize.cli import context as cli_context
-
-
-@pytest.fixture
-def runner(toy_path: tuple[str, ...], monkeypatch: pytest.MonkeyPatch) -> CliRunner:
-    """A CLI runner whose plugin manager also sees the toy extractors."""
-    monkeypatch.setenv("FEATURIZE_PLUGIN_MODULES", ",".join(toy_path))
-    cli_context.plugin_manager.cache_clear()
-    yield CliRunner()
-    cli_context.plugin_manager.cache_clear()
 
 
 def test_version_help_and_listings(runner: CliRunner) -> None:

@@ -66,12 +66,6 @@ def snapshot(folder: Path) -> dict[str, str]:
 
 
 @pytest.fixture
-def runner(toy_path: tuple[str, ...], monkeypatch: pytest.MonkeyPatch) -> CliRunner:
-    monkeypatch.setenv("FEATURIZE_PLUGIN_MODULES", ",".join(toy_path))
-    return CliRunner()
-
-
-@pytest.fixture
 def small_filesystem(tmp_path: Path) -> Iterator[Path]:
     """A 48 MB tmpfs mounted for the test (root only); skipped where mounting is not allowed."""
     mount = tmp_path / "fs"
