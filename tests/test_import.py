@@ -279,3 +279,23 @@ def test_gtzan_em_banded_close_to_logistic_regression(gtzan: tuple[Path, Path, n
     logistic = LogisticRegression(max_iter=2000).fit(X_train, y_train)
     reference = float(np.mean(logistic.predict(X_test) == y_test))
     assert abs(_test_accuracy(model) - reference) <= 0.06  # a banded ridge against a logistic model: within 6 points
+
+
+def test_gtzan_model_tags_an_imported_store(gtzan: tuple[Path, Path, np.ndarray], tmp_path: Path) -> None:
+    """featurize tag on imported features: every track tagged, test accuracy from the tags equals evaluate's."""
+    import pandas as pd
+
+    store, labels, test = gtzan
+    model = tmp_path / "xgb"
+    train = ("--labels", labels, "--grouping", "by-source", "--model", "xgboost", "--param", "max_depth=2")
+    assert run("train", store, *train, "-o", model).exit_code == 0
+    result = run("tag", model, store, "-o", tmp_path / "tags.csv")
+    assert result.exit_code == 0, result.output
+    tags = pd.read_csv(tmp_path / "tags.csv", dtype={"track": str})
+    assert tags["track"].nunique() == len(test) and set(tags["tag"]) == set(GENRES)
+    contributions = tags.filter(like="contribution.").columns
+    assert {c.split(".", 1)[1] for c in contributions} >= {"bias", "Signal Processing", "Deep Learning", "Ontology"}
+    chosen = tags[tags["rank"] == 1].set_index("track")["tag"]
+    truth = pd.read_csv(labels, dtype={"id": str}).set_index("id")
+    held_out = truth[truth["split"] == "test"]
+    assert float(np.mean(chosen[held_out.index] == held_out["genre"])) == pytest.approx(0.765, abs=1e-9)
