@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import fcntl
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
 import numpy as np
 
 from featurize.extraction import Result, TrackContext
@@ -31,5 +37,23 @@ def build() -> object:
     paying that here, with the same dtypes real tracks have, keeps every track of the worker fast.
     """
     warm_up = standard_inputs(SAMPLE_RATE)["music"]
-    extract(TrackContext.from_array(warm_up, SAMPLE_RATE, track_id="warm-up"))
+    with _one_process_compiles():
+        extract(TrackContext.from_array(warm_up, SAMPLE_RATE, track_id="warm-up"))
     return extract
+
+
+@contextmanager
+def _one_process_compiles() -> Iterator[None]:
+    """Hold a machine-wide lock while numba compiles and caches librosa's kernels.
+
+    Two workers warming up at once can each write numba's on-disk cache of a kernel with several
+    signatures (librosa's ``guvectorize`` ones): the index of one and the code of the other then
+    disagree, and every later process that loads that cache crashes with a segmentation fault.
+    The second worker waits here and loads the complete cache instead.
+    """
+    with open(Path(tempfile.gettempdir()) / "featurize-librosa-numba.lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
