@@ -28,11 +28,6 @@ GROUPS = ("Signal", "Mid-level", "Harmonic")
 SIZES = (22, 7, 32)
 GENRES = ("blues", "classical", "country", "disco", "hiphop", "jazz", "metal", "pop", "reggae", "rock")
 
-pytestmark = pytest.mark.skipif(
-    not CSV.is_file(), reason=f"{CSV} is not in the repository yet (copied there by the featurize import work)"
-)
-
-
 def gtzan() -> tuple[np.ndarray, np.ndarray]:
     with CSV.open(newline="") as handle:
         rows = list(csv.DictReader(handle))
