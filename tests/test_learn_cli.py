@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -293,3 +295,45 @@ def test_evaluate_is_honest_by_default_and_labels_all_tracks(model_dir: Path, fi
     everything = run("evaluate", model_dir, files["store"], "--labels", files["tags"], "--tracks", "all")
     assert "warning: --tracks all includes" in everything.output and "all tracks (incl. training)" in everything.output
     assert "Per target (test)" not in everything.output
+
+
+def _tampered(model_dir: Path, folder: Path) -> Path:
+    copy = folder / "tampered"
+    shutil.copytree(model_dir, copy)
+    return copy
+
+
+def _one_line_error(result: Any, file: Path) -> None:
+    assert result.exit_code != 0 and "Traceback" not in result.output, result.output
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and str(file) in lines[0], result.output
+
+
+def test_a_tampered_model_directory_is_a_one_line_error_naming_the_file(
+    model_dir: Path, files: dict[str, Path], tmp_path: Path
+) -> None:
+    def attempt(directory: Path) -> Any:
+        labelled = [str(files["store"]), "--labels", str(files["tags"])]
+        return CliRunner().invoke(cli, ["evaluate", str(directory), *labelled])
+
+    pickled = _tampered(model_dir, tmp_path / "a")  # an object array needs pickle: refused, never loaded
+    np.savez(pickled / "standardiser.npz", names=np.array([object()], dtype=object), mean=[0.0], scale=[1.0])
+    _one_line_error(attempt(pickled), pickled / "standardiser.npz")
+    wrong = _tampered(model_dir, tmp_path / "b")
+    np.savez(wrong / "standardiser.npz", names=np.array(["a", "b"]), mean=np.zeros(3), scale=np.ones(3))
+    _one_line_error(attempt(wrong), wrong / "standardiser.npz")
+    unknown = _tampered(model_dir, tmp_path / "c")
+    estimator = unknown / "model" / "estimator.json"
+    meta = json.loads(estimator.read_text())
+    meta["params"]["run_this"] = "rm -rf /"
+    estimator.write_text(json.dumps(meta))
+    _one_line_error(attempt(unknown), estimator)
+    assert "'run_this'" in attempt(unknown).output
+    groupless = _tampered(model_dir, tmp_path / "d")
+    grouping = json.loads((groupless / "grouping.json").read_text())
+    del grouping["groups"]
+    (groupless / "grouping.json").write_text(json.dumps(grouping))
+    _one_line_error(attempt(groupless), groupless / "grouping.json")
+    garbled = _tampered(model_dir, tmp_path / "e")
+    (garbled / "featurize-model.json").write_text("{not json")
+    _one_line_error(attempt(garbled), garbled / "featurize-model.json")

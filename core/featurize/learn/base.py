@@ -349,23 +349,59 @@ def save_estimator(
 
 
 def load_estimator_files(directory: str | Path, cls: type) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
-    """Read what :func:`save_estimator` wrote, checking the class and the format version."""
+    """Read what :func:`save_estimator` wrote, checking the class, the format version and the parameters."""
     directory = Path(directory)
     path = directory / ESTIMATOR_FILE
     if not path.is_file():
         raise ModelFileError(f"{directory}: no saved estimator ({ESTIMATOR_FILE} is missing)")
-    meta = json.loads(path.read_text())
+    try:
+        meta = json.loads(path.read_text())
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise ModelFileError(f"{path}: not valid JSON ({error})") from error
     expected = f"{cls.__module__}:{cls.__qualname__}"
-    if meta.get("format") != ESTIMATOR_FORMAT or meta.get("class") != expected:
-        raise ModelFileError(f"{path}: holds {meta.get('class')!r}, not a saved {expected}")
-    if meta.get("format_version", 0) > ESTIMATOR_FORMAT_VERSION:
+    if not isinstance(meta, dict) or meta.get("format") != ESTIMATOR_FORMAT or meta.get("class") != expected:
+        found = meta.get("class") if isinstance(meta, dict) else None
+        raise ModelFileError(f"{path}: holds {found!r}, not a saved {expected}")
+    stated = meta.get("format_version", 0)
+    if not isinstance(stated, int) or stated > ESTIMATOR_FORMAT_VERSION:
         raise ModelFileError(
             f"{path}: format version {meta['format_version']} is newer than this featurize "
             f"({ESTIMATOR_FORMAT_VERSION}); upgrade {meta.get('distribution', 'the plugin')}"
         )
-    with np.load(directory / ARRAYS_FILE, allow_pickle=False) as stored:
-        arrays = {name: stored[name] for name in stored.files}
-    return meta, arrays
+    params, attributes = meta.get("params"), meta.get("attributes")
+    if not isinstance(params, dict) or not isinstance(attributes, dict):
+        raise ModelFileError(f"{path}: 'params' and 'attributes' must be JSON objects")
+    accepted = set(inspect.signature(cls).parameters)
+    unknown = sorted(set(params) - accepted)
+    if unknown:
+        raise ModelFileError(f"{path}: unknown parameter(s) {', '.join(map(repr, unknown))} for {cls.__name__}")
+    return meta, read_arrays(directory / ARRAYS_FILE)
+
+
+def read_arrays(path: Path) -> dict[str, np.ndarray]:
+    """Numeric and string arrays of an ``.npz`` file; object arrays (pickles) are refused."""
+    try:
+        with np.load(path, allow_pickle=False) as stored:
+            return {name: stored[name] for name in stored.files}
+    except FileNotFoundError as error:
+        raise ModelFileError(f"{path}: missing") from error
+    except (OSError, ValueError) as error:  # allow_pickle=False refuses object arrays with a ValueError
+        raise ModelFileError(f"{path}: not a plain array file ({error})") from error
+
+
+def member(directory: str | Path, name: object) -> Path:
+    """A file that a saved model names, resolved inside its ``directory``.
+
+    Saved models name their own files (boosters, weights); a tampered name must never make a
+    loader open a file elsewhere, so absolute names, ``..`` and symlinks out are refused.
+    """
+    directory = Path(directory)
+    if not isinstance(name, str) or not name or Path(name).is_absolute():
+        raise ModelFileError(f"{directory / ESTIMATOR_FILE}: names {name!r}, not a file of {directory}")
+    resolved = (directory / name).resolve()
+    if not resolved.is_relative_to(directory.resolve()):
+        raise ModelFileError(f"{directory / ESTIMATOR_FILE}: names {name!r}, which is outside {directory}")
+    return resolved
 
 
 def _json_default(value: Any) -> Any:

@@ -118,6 +118,13 @@ def save_bundle(
     return directory
 
 
+def _read_json(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text())
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise ModelDirectoryError(f"{path}: not valid JSON ({error})") from error
+
+
 def load_bundle(directory: str | Path, manager: PluginManager) -> ModelBundle:
     """Read a model directory; the model is restored by its plugin's ``ModelSpec.load``."""
     from featurize.grouping import ResolvedGrouping
@@ -127,17 +134,30 @@ def load_bundle(directory: str | Path, manager: PluginManager) -> ModelBundle:
     path = directory / MANIFEST
     if not path.is_file():
         raise ModelDirectoryError(f"{directory}: not a featurize model directory ({MANIFEST} is missing)")
-    manifest = json.loads(path.read_text())
-    if manifest.get("format") != MODEL_FORMAT:
+    manifest = _read_json(path)
+    if not isinstance(manifest, dict) or manifest.get("format") != MODEL_FORMAT:
         raise ModelDirectoryError(f"{path}: not a featurize model manifest")
-    if manifest.get("format_version", 0) > MODEL_FORMAT_VERSION:
+    stated = manifest.get("format_version", 0)
+    if not isinstance(stated, int) or stated > MODEL_FORMAT_VERSION:
         raise ModelDirectoryError(
             f"{path}: model format {manifest['format_version']} is newer than this featurize's "
             f"({MODEL_FORMAT_VERSION}); upgrade featurize"
         )
+    for key in ("model", "task", "targets"):
+        if key not in manifest:
+            raise ModelDirectoryError(f"{path}: lacks {key!r}; the directory is damaged")
     spec = find_model(manager, manifest["model"])
-    model = spec.load(directory / "model")
+    try:
+        model = spec.load(directory / "model")
+    except (KeyError, TypeError, ValueError, IndexError, AttributeError) as error:
+        damaged = f"{directory / 'model'}: damaged saved model ({type(error).__name__}: {error})"
+        raise ModelDirectoryError(damaged) from error
     grouping_file, scaling_file = directory / "grouping.json", directory / "standardiser.npz"
-    grouping = ResolvedGrouping.from_dict(json.loads(grouping_file.read_text())) if grouping_file.is_file() else None
+    grouping = None
+    if grouping_file.is_file():
+        try:
+            grouping = ResolvedGrouping.from_dict(_read_json(grouping_file))
+        except (KeyError, TypeError, ValueError, AttributeError) as error:
+            raise ModelDirectoryError(f"{grouping_file}: not a resolved grouping (missing or bad {error})") from error
     standardiser = Standardiser.load(scaling_file) if scaling_file.is_file() else None
     return ModelBundle(directory, manifest, model, grouping, standardiser)

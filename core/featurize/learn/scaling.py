@@ -15,6 +15,8 @@ from pathlib import Path
 import attrs
 import numpy as np
 
+from featurize.learn.base import ModelFileError, read_arrays
+
 
 @attrs.frozen(eq=False)
 class Standardiser:
@@ -47,5 +49,18 @@ class Standardiser:
 
     @classmethod
     def load(cls, path: str | Path) -> Standardiser:
-        with np.load(path, allow_pickle=False) as stored:
-            return cls(tuple(stored["names"].tolist()), stored["mean"], stored["scale"])
+        """Read what :meth:`save` wrote; anything else is a one-line error naming the file."""
+        arrays = read_arrays(Path(path))
+        names, mean, scale = (arrays.get(key) for key in ("names", "mean", "scale"))
+        if (
+            names is None
+            or mean is None
+            or scale is None
+            or names.dtype.kind != "U"
+            or mean.dtype.kind != "f"
+            or scale.dtype.kind != "f"
+            or not names.shape == mean.shape == scale.shape
+            or names.ndim != 1
+        ):
+            raise ModelFileError(f"{path}: not a standardiser (names, mean and scale of one length expected)")
+        return cls(tuple(names.tolist()), mean, scale)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import warnings
 from pathlib import Path
 
@@ -12,6 +13,7 @@ import xgboost
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from featurize import ModelSpec
+from featurize.learn.base import ModelFileError
 from featurize.learn.testing import check_contributions, group_columns, planted
 from featurize_xgboost import XGBoostClassifier
 from featurize_xgboost.estimator import TASK_DEFAULTS
@@ -194,3 +196,22 @@ def test_the_model_is_registered_as_xgboost(plugin_manager: object, tmp_path: Pa
 
 def test_contributions_are_xgboosts_own_and_sum_to_the_margin() -> None:
     check_contributions(lambda groups: XGBoostClassifier(groups=groups, n_estimators=20, n_jobs=1))
+
+
+@pytest.mark.parametrize("escape", ["../outside.ubj", "ABSOLUTE", "link.ubj"])
+def test_booster_files_are_confined_to_the_model_directory(tmp_path: Path, escape: str) -> None:
+    """A tampered estimator.json may not make the loader open a file elsewhere (path, absolute or symlink)."""
+    X, Y = planted(n=80, sizes=(3, 3), informative=1, n_targets=1, seed=0)
+    model = XGBoostClassifier(n_estimators=3).fit(X, Y[:, 0])
+    directory = model.save(tmp_path / "model")
+    outside = tmp_path / "outside.ubj"
+    shutil.copy(directory / "booster-000.ubj", outside)
+    name = str(outside) if escape == "ABSOLUTE" else escape
+    if escape == "link.ubj":
+        (directory / "link.ubj").symlink_to(outside)
+    meta = json.loads((directory / "estimator.json").read_text())
+    meta["attributes"]["boosters"] = [name]
+    (directory / "estimator.json").write_text(json.dumps(meta))
+    with pytest.raises(ModelFileError, match=r"outside|not a file of") as caught:
+        XGBoostClassifier.load(directory)
+    assert str(directory / "estimator.json") in str(caught.value)

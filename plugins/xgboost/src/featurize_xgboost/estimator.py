@@ -23,6 +23,7 @@ from featurize.learn.base import (
     decode_scores,
     encode_targets,
     load_estimator_files,
+    member,
     normalise_rows,
     save_estimator,
 )
@@ -311,7 +312,7 @@ class XGBoostClassifier(Estimator):
         meta, arrays = load_estimator_files(directory, cls)
         attributes = meta["attributes"]
         estimator = cls(**meta["params"])
-        estimator.boosters_ = [xgboost.Booster(model_file=Path(directory) / name) for name in attributes["boosters"]]
+        estimator.boosters_ = [xgboost.Booster(model_file=member(directory, name)) for name in attributes["boosters"]]
         estimator.n_features_in_ = int(attributes["n_features_in_"])
         estimator.multilabel_ = bool(attributes["multilabel"])
         estimator.params_ = attributes["params_"]
