@@ -13,6 +13,7 @@ from click.testing import CliRunner, Result
 
 from featurize.cli import cli
 from featurize.learn.testing import manager_with_models, planted, write_feature_store
+from featurize.testing.hostile import code_running_object
 
 SIZES = (3, 3, 3)
 NAMES = [f"{e}.f{i}" for e, size in zip(("alpha", "beta", "gamma"), SIZES, strict=True) for i in range(size)]
@@ -316,9 +317,14 @@ def test_a_tampered_model_directory_is_a_one_line_error_naming_the_file(
         labelled = [str(files["store"]), "--labels", str(files["tags"])]
         return CliRunner().invoke(cli, ["evaluate", str(directory), *labelled])
 
-    pickled = _tampered(model_dir, tmp_path / "a")  # an object array needs pickle: refused, never loaded
-    np.savez(pickled / "standardiser.npz", names=np.array([object()], dtype=object), mean=[0.0], scale=[1.0])
+    pickled = _tampered(model_dir, tmp_path / "a")  # an object array is a pickle: refused, never loaded
+    payload = np.array([code_running_object(tmp_path / "ran")], dtype=object)
+    np.savez(pickled / "standardiser.npz", names=payload, mean=[0.0], scale=[1.0])
     _one_line_error(attempt(pickled), pickled / "standardiser.npz")
+    np.savez(pickled / "model" / "arrays.npz", coef_=payload)
+    (pickled / "standardiser.npz").unlink()
+    _one_line_error(attempt(pickled), pickled / "model" / "arrays.npz")
+    assert not (tmp_path / "ran").exists()
     wrong = _tampered(model_dir, tmp_path / "b")
     np.savez(wrong / "standardiser.npz", names=np.array(["a", "b"]), mean=np.zeros(3), scale=np.ones(3))
     _one_line_error(attempt(wrong), wrong / "standardiser.npz")

@@ -27,6 +27,10 @@ class MissingWeightsError(ExtractionError):
     """Model weights are not available; the message says how to provide them."""
 
 
+class UnsafeWeightsError(MissingWeightsError):
+    """A weights file holds more than data (a pickle, code, a foreign class): refused before it is loaded."""
+
+
 class StoreError(FeaturizeError):
     """A file is not a featurize store, is of a newer format, or conflicts with a run."""
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import pickle
 from collections.abc import Callable
 from pathlib import Path
@@ -13,6 +12,7 @@ import pytest
 
 from featurize.errors import ConfigurationError, ExtractionError, MissingWeightsError
 from featurize.testing import build_extractor
+from featurize.testing.hostile import write_code_running_pickle
 from featurize_midlevel.plugin import EXTRACTOR
 from featurize_midlevel.weights import (
     WeightsError,
@@ -133,23 +133,13 @@ def test_foreign_safetensors_are_refused(tiny_weights: Callable[..., Path]) -> N
         factory(weights=str(weights))
 
 
-class _Payload:
-    """Unpickling this creates a marker file: proof that a pickle was executed."""
-
-    def __init__(self, marker: Path) -> None:
-        self.marker = marker
-
-    def __reduce__(self) -> tuple[object, tuple[str]]:
-        return (os.mkdir, (str(self.marker),))
-
-
 def test_a_pickle_is_refused_and_never_executed(tiny_weights: Callable[..., Path], tmp_path: Path) -> None:
     control = tmp_path / "control"
-    pickle.loads(pickle.dumps(_Payload(control)))
-    assert control.is_dir(), "the payload must act when unpickled, or this test proves nothing"
+    pickle.loads(write_code_running_pickle(tmp_path / "control.pkl", control).read_bytes())
+    assert control.exists(), "the payload must act when unpickled, or this test proves nothing"
     weights = tiny_weights("vgg")
     marker = tmp_path / "pickle_was_loaded"
-    weights.write_bytes(pickle.dumps(_Payload(marker)))
+    write_code_running_pickle(weights, marker)
     with pytest.raises(WeightsError, match="not a readable safetensors file"):
         factory(weights=str(weights))
     assert not marker.exists()

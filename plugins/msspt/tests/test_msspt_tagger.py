@@ -12,6 +12,8 @@ from sklearn.base import clone
 from sklearn.metrics import roc_auc_score
 
 from featurize.errors import InputError
+from featurize.testing.hostile import write_code_running_pickle
+from featurize_msspt.checkpoint import CheckpointError
 from featurize_msspt.estimator import MssptTagger, training_targets
 
 TINY = {"size": "tiny", "lr": 1e-2, "batch_size": 4, "validation_fraction": 0.0, "seed": 0}
@@ -59,6 +61,15 @@ def test_save_and_load_round_trip(multilabel_cnn: MssptTagger, test_clips: tuple
     restored = MssptTagger.load(directory)
     assert restored.get_params() == {k: v for k, v in multilabel_cnn.get_params().items()}
     np.testing.assert_array_equal(restored.decision_function(paths), multilabel_cnn.decision_function(paths))
+
+
+def test_a_pickle_as_weights_is_refused_and_never_runs(multilabel_cnn: MssptTagger, tmp_path: Path) -> None:
+    directory = multilabel_cnn.save(tmp_path / "model")
+    marker = tmp_path / "ran"
+    write_code_running_pickle(directory / "model.safetensors", marker)
+    with pytest.raises(CheckpointError, match=r"model\.safetensors: not a readable safetensors file"):
+        MssptTagger.load(directory)
+    assert not marker.exists()
 
 
 def test_multiclass_labels_survive_saving(training_clips: tuple, tmp_path: Path) -> None:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from featurize.errors import MissingWeightsError
+from featurize.errors import MissingWeightsError, UnsafeWeightsError
 from featurize_omnizart.checkpoint import HOW_TO, check_checkpoint, default_checkpoint
 
 
@@ -78,3 +78,27 @@ def test_the_plugin_module_is_light_and_registered(installed_extractor: object) 
     spec = installed_extractor("omnizart")  # type: ignore[operator]
     assert spec.priority == 10 and spec.artifact_names == ["chords"]
     assert [(p.name, p.affects_output) for p in spec.params] == [("checkpoint", False)]
+
+
+def test_settings_that_would_run_python_are_refused_and_never_run(tmp_path: Path) -> None:
+    """Omnizart reads configurations.yaml with PyYAML's full Loader, which runs python/object/apply tags."""
+    import yaml
+
+    def payload(marker: Path) -> str:
+        return f"!!python/object/apply:os.mkdir ['{marker}']\n"
+
+    yaml.load(payload(tmp_path / "control"), Loader=yaml.Loader)  # what Omnizart does: the payload runs
+    assert (tmp_path / "control").is_dir(), "the payload must act under Omnizart's loader, or this test proves nothing"
+    marker = tmp_path / "ran"
+    folder = fake_checkpoint(tmp_path / "chord_evil")
+    (folder / "configurations.yaml").write_text(payload(marker))
+    with pytest.raises(UnsafeWeightsError, match=r"configurations\.yaml: not plain YAML data"):
+        check_checkpoint(folder)
+    assert not marker.exists()
+
+
+def test_lambda_layers_are_refused(tmp_path: Path) -> None:
+    folder = fake_checkpoint(tmp_path / "chord_lambda")
+    (folder / "keras_metadata.pb").write_bytes(b'\x12{"class_name": "Lambda", "config": {"function_type": "lambda"}}')
+    with pytest.raises(UnsafeWeightsError, match=r"keras_metadata\.pb: the model has Lambda layers"):
+        check_checkpoint(folder)

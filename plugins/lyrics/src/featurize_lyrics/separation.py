@@ -1,8 +1,9 @@
 """The ``vocals`` extractor: demucs separates the singing voice from the mix.
 
-Models load through demucs' own ``get_model(name, repo=...)``: without a repo it looks in
-the HuggingFace hub cache, then the torch hub cache (downloading when there is network);
-with a repo it reads ``<name>.yaml`` (a bag of models) or ``<name>.th`` from that folder.
+Models are found as demucs' own ``get_model(name, repo=...)`` finds them: without a repo in the
+HuggingFace hub cache, then the torch hub cache (downloading when there is network); with a repo
+``<name>.yaml`` (a bag of models) or ``<name>.th`` in that folder. They are read as data only, never
+unpickled (:mod:`featurize_lyrics.demucs_loading`).
 Separation runs without random shifts (``shifts=0``), so results are deterministic.
 """
 
@@ -17,6 +18,7 @@ import numpy as np
 from featurize.artifacts import Signal
 from featurize.errors import ExtractionError, MissingWeightsError
 from featurize.extraction import Result, TrackContext
+from featurize_lyrics.demucs_loading import get_model
 from featurize_lyrics.lazy import INSTALL_HINT, LazyModel, cause
 
 
@@ -45,14 +47,16 @@ def load_demucs(name: str, repo: str | Path | None, device: str) -> Any:
         When demucs is not installed or the model has no vocals source.
     """
     try:
-        from demucs.pretrained import get_model
+        import demucs  # noqa: F401
     except ImportError as error:
         raise ExtractionError(f"vocal separation needs demucs and torch ({error}); {INSTALL_HINT}") from error
     folder = Path(repo) if repo else None
     if folder is not None and not folder.is_dir():
         raise MissingWeightsError(f"the demucs repo {folder} (--vocals-repo) is not a folder")
     try:
-        model = get_model(name, repo=folder)
+        model = get_model(name, folder)
+    except MissingWeightsError:
+        raise
     except (OSError, RuntimeError) as error:  # ModelLoadingError is a RuntimeError; URLError an OSError
         raise MissingWeightsError(_missing(name, folder, error)) from error
     except SystemExit as error:  # demucs exits when a quantised model needs the optional diffq package

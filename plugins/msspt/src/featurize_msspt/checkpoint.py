@@ -84,6 +84,12 @@ def read_config(directory: Path | str, kind: str) -> dict[str, Any]:
 
 
 def read_weights(directory: Path | str) -> dict[str, torch.Tensor]:
+    """The tensors of ``model.safetensors``; anything else (a pickle, say) is refused unread."""
+    from safetensors import SafetensorError
     from safetensors.torch import load_file
 
-    return load_file(Path(directory) / WEIGHTS_FILE)
+    path = Path(directory) / WEIGHTS_FILE
+    try:
+        return load_file(path)
+    except (SafetensorError, OSError) as error:
+        raise CheckpointError(f"{path}: not a readable safetensors file ({error})") from error

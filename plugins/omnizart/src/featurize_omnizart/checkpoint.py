@@ -4,6 +4,10 @@ The omnizart wheel ships each checkpoint's graph (``saved_model.pb``, ``variable
 ``configurations.yaml``) but not its weights (``variables/variables.data-*``), which only
 ``omnizart download-checkpoints`` fetches from GitHub. Without them TensorFlow would fail deep
 inside the loader; we check first and raise :class:`~featurize.errors.MissingWeightsError`.
+
+Omnizart reads ``configurations.yaml`` with PyYAML's full ``yaml.Loader``, which runs the Python
+a ``!!python/object/apply`` tag names, and Keras rebuilds ``Lambda`` layers from the Python
+bytecode stored in ``keras_metadata.pb``: both are checked as data before Omnizart sees the folder.
 """
 
 from __future__ import annotations
@@ -11,9 +15,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from featurize.errors import MissingWeightsError
+from featurize.errors import MissingWeightsError, UnsafeWeightsError
 
 REQUIRED = ("saved_model.pb", "configurations.yaml", "variables/variables.index")
+LAMBDA_MARKS = (b'"class_name": "Lambda"', b'"function_type": "lambda"')
+"""How Keras' SavedModel metadata declares a layer holding Python bytecode."""
 PREFIX = "chord"
 """Omnizart's loader only accepts a checkpoint folder whose name starts with this (its save prefix)."""
 HOW_TO = (
@@ -30,6 +36,23 @@ def default_checkpoint() -> Path:
 
     settings = ChordSettings()
     return Path(omnizart.MODULE_PATH) / settings.checkpoint_path[settings.transcription_mode]
+
+
+def check_data_only(folder: Path) -> None:
+    """Refuse a checkpoint whose settings or model description would run Python when loaded."""
+    import yaml
+
+    settings = folder / "configurations.yaml"
+    try:
+        yaml.safe_load(settings.read_text(encoding="utf-8"))
+    except yaml.YAMLError as error:
+        reason = str(error).splitlines()[0]
+        raise UnsafeWeightsError(
+            f"{settings}: not plain YAML data ({reason}); Omnizart's loader would run it"
+        ) from error
+    metadata = folder / "keras_metadata.pb"
+    if metadata.is_file() and any(mark in metadata.read_bytes() for mark in LAMBDA_MARKS):
+        raise UnsafeWeightsError(f"{metadata}: the model has Lambda layers, whose Python code Keras would run")
 
 
 def check_checkpoint(folder: Path) -> Path:
@@ -54,6 +77,7 @@ def check_checkpoint(folder: Path) -> Path:
         missing.append("variables/variables.data-00000-of-00001")
     if missing:
         raise MissingWeightsError(f"omnizart chord checkpoint {folder} lacks {', '.join(missing)}. {HOW_TO}")
+    check_data_only(folder)
     return folder
 
 
