@@ -17,7 +17,7 @@ import time
 import uuid
 from collections import deque
 from collections.abc import Callable, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, wait
+from concurrent.futures import FIRST_COMPLETED, CancelledError, Future, wait
 from concurrent.futures.process import BrokenProcessPool
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
@@ -27,7 +27,7 @@ from typing import Any
 import attrs
 
 from featurize.extraction import Track
-from featurize.runner.executors import ExecutorKind, Pool, open_executor
+from featurize.runner.executors import NO_WORKER_SECONDS, ClusterLost, ExecutorKind, Pool, open_executor
 from featurize.runner.plan import Plan
 from featurize.runner.worker import RunConfig, TrackTask, run_task
 from featurize.store import ExtractorMeta, ExtractorRecord, FeatureStore, Status, StoreWriter, TrackRecord
@@ -165,6 +165,8 @@ class _Dispatcher:
                     break
                 inflight[future] = (pending.popleft(), time.monotonic())
             finished, _ = wait(list(inflight), timeout=1.0, return_when=FIRST_COMPLETED)
+            if not finished:
+                self.pool.check()
             crashed = []
             for future in [f for f in inflight if f in finished]:  # in submission order: stable row order
                 task, _ = inflight.pop(future)
@@ -173,8 +175,13 @@ class _Dispatcher:
                     crashed.append(task)
                 else:
                     emit(record)
-            if self._hung(inflight):
+            hung = self._hung(inflight)
+            if hung and self.pool.killable:
                 self.pool.kill()
+            for future in hung if not self.pool.killable else ():  # a cluster's worker cannot be killed from here
+                task, _ = inflight.pop(future)
+                future.cancel()
+                emit(self._timed_out(task))
             if crashed:
                 # Every task still in flight died with the pool: re-run them all, one at a time.
                 crashed += [task for task, _ in inflight.values()]
@@ -188,14 +195,25 @@ class _Dispatcher:
             return future.result()
         except BrokenProcessPool:
             return None
-        except Exception as error:  # noqa: BLE001 - e.g. Dask's KilledWorker: this track's failure only
+        except Exception as error:  # e.g. Dask's KilledWorker: this track's failure only
+            self.pool.check()  # a lost scheduler cancels every future: that is no track's failure
+            if isinstance(error, CancelledError):
+                raise ClusterLost(
+                    f"lost the Dask scheduler (it cancelled {task.track.path}); "
+                    "finished tracks are kept, re-run to resume"
+                ) from error
             return _failed_record(task, self.metas, type(error).__name__, f"{task.track.path}: {error}")
 
-    def _hung(self, inflight: dict[Future, tuple[TrackTask, float]]) -> bool:
+    def _hung(self, inflight: dict[Future, tuple[TrackTask, float]]) -> list[Future]:
+        """Futures past the time limit (twice the per-track timeout plus a grace period)."""
         if not self.timeout:
-            return False
+            return []
         limit = 2 * self.timeout + KILL_GRACE_SECONDS
-        return any(time.monotonic() - started > limit for _, started in inflight.values())
+        return [future for future, (_, started) in inflight.items() if time.monotonic() - started > limit]
+
+    def _timed_out(self, task: TrackTask) -> TrackRecord:
+        message = f"{task.track.path}: timed out after {self.timeout:g} s (the task was abandoned on its worker)"
+        return _failed_record(task, self.metas, "TrackTimeout", message)
 
     def _isolated(self, task: TrackTask) -> TrackRecord:
         future = self.pool.executor.submit(run_task, self.config, task)
@@ -225,6 +243,7 @@ def extract(
     progress: bool | None = None,
     argv: Sequence[str] | None = None,
     flush_seconds: float = 2.0,
+    no_worker_seconds: float = NO_WORKER_SECONDS,
 ) -> RunSummary:
     """Extract features for ``tracks`` into ``store``, resuming where an earlier run stopped.
 
@@ -238,6 +257,7 @@ def extract(
     retry_failed : run (track, extractor) pairs that failed before instead of skipping them.
     progress : show a progress bar; ``None`` shows it only on a terminal.
     flush_seconds : finished tracks become durable (journaled) at least this often.
+    no_worker_seconds : a Dask run with no worker connected this long stops with :class:`ClusterLost`.
     """
     from tqdm import tqdm
 
@@ -287,7 +307,7 @@ def extract(
             bar.update(len(records))
             bar.set_postfix(failed=counts["failed"], refresh=False)
 
-        with open_executor(executor, workers, scheduler, config.threads) as pool:
+        with open_executor(executor, workers, scheduler, config.threads, no_worker_seconds) as pool:
             _Dispatcher(pool, config, metas, timeout).run(tasks, lambda record: durable(writer.add(record)))
         durable(writer.flush())
         bar.close()
