@@ -19,6 +19,10 @@ def reference() -> dict[str, np.ndarray]:
         return {name: stored[name] for name in stored.files}
 
 
+REFERENCE_MODE = {"update": "em", "max_iter": 200, "tol": None}
+"""The reference implementation's loop, step for step (the default instead stops at the fixed point)."""
+
+
 def relative(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.max(np.abs(a - b) / np.abs(b)))
 
@@ -26,7 +30,7 @@ def relative(a: np.ndarray, b: np.ndarray) -> float:
 def test_matches_the_reference_fits_to_1e6(reference: dict[str, np.ndarray]) -> None:
     """All six targets in one vectorised run equal the reference's one-at-a-time fits."""
     groups = group_columns(reference["group_sizes"])
-    model = EMBandedRegressor(groups=groups).fit(reference["X"], reference["Y"])
+    model = EMBandedRegressor(groups=groups, **REFERENCE_MODE).fit(reference["X"], reference["Y"])
     assert relative(model.lambdas_, reference["lambdas"].T) < 1e-6
     assert relative(model.nu_, reference["nu"]) < 1e-6
     scale = np.abs(reference["coef"]).max()
@@ -57,7 +61,7 @@ def _unit_test_data(n: int, d: int) -> tuple[np.ndarray, np.ndarray]:
 def test_reproduces_the_reference_unit_test_values(d: int, lambdas: list, nu: float, score: float, solver: str) -> None:
     """Including D > N, where ``dual`` uses the matrix-inversion identity; the score too."""
     X, y = _unit_test_data(128, d)
-    model = EMBandedRegressor(groups=[range(4), range(4, d)], solver=solver).fit(X, y)
+    model = EMBandedRegressor(groups=[range(4), range(4, d)], solver=solver, **REFERENCE_MODE).fit(X, y)
     np.testing.assert_allclose(model.lambdas_[0], lambdas, rtol=1e-9)
     np.testing.assert_allclose(model.nu_[0], nu, rtol=1e-9)
     np.testing.assert_allclose(model.scores_[0, -1], score, rtol=1e-9)
@@ -80,7 +84,7 @@ def test_single_group_equals_bayesian_ridge_with_shifted_shapes() -> None:
         max_iter=100_000,
     ).fit(X, y)
     for update in ("em", "mackay"):
-        model = EMBandedRegressor(update=update, tol=1e-14, max_iter=20_000, **hyper).fit(X, y)
+        model = EMBandedRegressor(update=update, tol=1e-12, max_iter=100_000, **hyper).fit(X, y)
         assert model.converged_[0]
         np.testing.assert_allclose(model.lambdas_[0, 0], 1 / ridge.lambda_, rtol=1e-8)
         np.testing.assert_allclose(model.nu_[0], 1 / ridge.alpha_, rtol=1e-8)
@@ -98,9 +102,9 @@ def _planted_regression(n: int, sizes: tuple[int, ...], targets: int, seed: int 
 def test_vectorised_targets_equal_a_loop_of_single_target_fits() -> None:
     X, Y = _planted_regression(300, (6, 10, 4), 7)
     groups = group_columns((6, 10, 4))
-    together = EMBandedRegressor(groups=groups).fit(X, Y)
+    together = EMBandedRegressor(groups=groups, **REFERENCE_MODE).fit(X, Y)
     for t in range(Y.shape[1]):
-        alone = EMBandedRegressor(groups=groups).fit(X, Y[:, t])
+        alone = EMBandedRegressor(groups=groups, **REFERENCE_MODE).fit(X, Y[:, t])
         np.testing.assert_allclose(together.lambdas_[t], alone.lambdas_[0], rtol=1e-10)
         np.testing.assert_allclose(together.coef_[t], alone.coef_, rtol=1e-9, atol=1e-12)
 
@@ -109,23 +113,23 @@ def test_groups_need_not_be_contiguous() -> None:
     """Columns are reordered internally; coefficients come back in the caller's column order."""
     X, Y = _planted_regression(200, (5, 5), 2)
     order = np.random.default_rng(1).permutation(10)
-    contiguous = EMBandedRegressor(groups=[range(5), range(5, 10)]).fit(X, Y)
+    contiguous = EMBandedRegressor(groups=[range(5), range(5, 10)], **REFERENCE_MODE).fit(X, Y)
     # original column j sits at position order[j] of the shuffled matrix
-    shuffled = EMBandedRegressor(groups=[order[:5], order[5:]]).fit(X[:, np.argsort(order)], Y)
+    shuffled = EMBandedRegressor(groups=[order[:5], order[5:]], **REFERENCE_MODE).fit(X[:, np.argsort(order)], Y)
     np.testing.assert_allclose(shuffled.lambdas_, contiguous.lambdas_, rtol=1e-10)
     np.testing.assert_allclose(shuffled.coef_[:, order], contiguous.coef_, rtol=1e-9, atol=1e-12)
 
 
 def test_em_never_lowers_the_score() -> None:
     X, Y = _planted_regression(150, (4, 8, 8), 3)
-    model = EMBandedRegressor(groups=group_columns((4, 8, 8))).fit(X, Y)
+    model = EMBandedRegressor(groups=group_columns((4, 8, 8)), **REFERENCE_MODE).fit(X, Y)
     assert np.all(np.diff(model.scores_, axis=1) >= -1e-9 * np.abs(model.scores_[:, 1:]))
 
 
 def test_mackay_reaches_the_em_fixed_point_in_fewer_iterations() -> None:
     X, Y = _planted_regression(1000, (20, 40, 30), 3)
     sizes = np.array([20, 40, 30])
-    slow = EMBandedRegressor(groups=group_columns(sizes), tol=1e-12, max_iter=50_000).fit(X, Y)
+    slow = EMBandedRegressor(groups=group_columns(sizes), tol=1e-12, max_iter=50_000, update="em").fit(X, Y)
     fast = EMBandedRegressor(groups=group_columns(sizes), tol=1e-14, max_iter=50_000, update="mackay").fit(X, Y)
     assert slow.converged_.all() and fast.converged_.all()
     assert np.all(fast.n_iter_ * 3 < slow.n_iter_)
@@ -150,7 +154,7 @@ def test_mackay_falls_back_to_em_when_features_outnumber_samples() -> None:
 
 def test_early_stopping_drops_converged_targets_from_the_batch() -> None:
     X, Y = _planted_regression(300, (5, 5, 5), 4)
-    model = EMBandedRegressor(groups=group_columns((5, 5, 5)), tol=1e-10, max_iter=1000).fit(X, Y)
+    model = EMBandedRegressor(groups=group_columns((5, 5, 5)), tol=1e-8, max_iter=1000).fit(X, Y)
     assert model.converged_.all()
     assert len(set(model.n_iter_.tolist())) > 1
     for t, stop in enumerate(model.n_iter_):
@@ -190,3 +194,24 @@ def test_upper_inverse_by_recursive_halving(n: int) -> None:
     rng = np.random.default_rng(n)
     upper = np.asfortranarray(np.triu(rng.standard_normal((n, n))) + n * np.eye(n))
     np.testing.assert_allclose(em.upper_inverse(upper) @ upper, np.eye(n), atol=1e-12)
+
+
+def test_the_default_stops_at_the_fixed_point_of_fully_converged_em() -> None:
+    """Issue 18: the default (MacKay, tol on the lambdas) lands within 1e-4 of EM run to convergence."""
+    X, Y = _planted_regression(1500, (20, 20, 10, 10), 6, seed=4)
+    groups = group_columns((20, 20, 10, 10))
+    full = EMBandedRegressor(groups=groups, update="em", tol=None, max_iter=5000).fit(X, Y)  # EM to the end
+    default = EMBandedRegressor(groups=groups).fit(X, Y)
+    assert default.converged_.all() and default.n_iter_.max() < 100
+    assert relative(default.lambdas_, full.lambdas_) < 1e-4
+    assert relative(default.nu_, full.nu_) < 1e-6
+
+
+def test_targets_still_moving_at_max_iter_are_named_in_a_warning() -> None:
+    from featurize_embanded import EMBandedClassifier, NotConvergedWarning
+
+    X, Y = _planted_regression(300, (6, 10, 4), 3)
+    tags = (Y > 0).astype(int)
+    with pytest.warns(NotConvergedWarning, match=r"3 target\(s\) still moving after max_iter=2 .*: 0, 1, 2; raise"):
+        model = EMBandedClassifier(groups=group_columns((6, 10, 4)), max_iter=2).fit(X, tags)
+    assert not model.converged_.any()

@@ -8,10 +8,10 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-__all__ = ["EMBandedClassifier", "EMBandedRegressor"]
+__all__ = ["EMBandedClassifier", "EMBandedRegressor", "NotConvergedWarning"]
 
 if TYPE_CHECKING:
-    from featurize_embanded.estimator import EMBandedClassifier, EMBandedRegressor
+    from featurize_embanded.estimator import EMBandedClassifier, EMBandedRegressor, NotConvergedWarning
 
 
 def __getattr__(name: str) -> Any:

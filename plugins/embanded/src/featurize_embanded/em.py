@@ -267,9 +267,14 @@ class BandedFit:
     n_iter: np.ndarray
     """``(P,)`` E-steps run."""
     converged: np.ndarray
-    """``(P,)`` whether the tolerance was met before ``max_iter``."""
+    """``(P,)`` whether the parameters settled within ``tol`` before ``max_iter``."""
     scores: np.ndarray
     """``(P, max_iter)`` score after each E-step (NaN after the target stopped)."""
+
+
+ROUNDING = 1e-12
+"""A score lower by less than this (relative) is rounding, not a worse step: near a fixed point, undoing
+such steps would stall a slowly settling group forever."""
 
 
 def fit(
@@ -288,7 +293,7 @@ def fit(
     Like the reference, each iteration records the current ``lambda`` and ``nu``, runs the
     E-step, computes the score, and (unless it is the last) updates the hyperparameters; the
     returned posterior therefore belongs to the returned ``lambda`` and ``nu``. ``tol`` stops a
-    target once its score changes by at most ``tol * |score|``; stopped targets leave the batch.
+    target once its parameters have settled (:func:`_settled`); stopped targets leave the batch.
     MacKay steps that lower the score are undone and replaced by an EM step; when features are
     at least as many as samples, EM is used instead of MacKay, whose iteration can then run to an
     interpolating fixed point (``nu`` near 0) with a far lower score than EM's.
@@ -307,14 +312,14 @@ def fit(
     for iteration in range(max_iter):
         post = problem.posterior(lambdas[active], nu[active], active)
         score = log_posterior(post, lambdas[active], nu[active], sizes, n, hyper)
+        stop = np.zeros(len(active), dtype=bool)
+        if tol is not None and iteration > 0:  # judged on the step taken, even one undone below: at the
+            # fixed point, rounding alone can lower the score, and a step that small means settled
+            stop = _settled(lambdas[active], nu[active], accepted.lambdas[active], accepted.nu[active], tol)
         rejected = np.zeros(len(active), dtype=bool)
         if update == "mackay" and iteration > 0:
-            rejected = score < accepted.score[active]
+            rejected = score < accepted.score[active] - ROUNDING * np.abs(accepted.score[active])
             post, score = accepted.restore(active, rejected, post, score, lambdas, nu)
-        stop = np.zeros(len(active), dtype=bool)
-        if tol is not None and iteration > 0:
-            previous = accepted.score[active]
-            stop = ~rejected & (np.abs(score - previous) <= tol * np.abs(score))
         accepted.keep(active, post, score, lambdas, nu)
         coef[active] = post.coef
         scores[active, iteration] = score
@@ -334,6 +339,18 @@ def fit(
             new_lambdas[undo], new_nu[undo] = em_lambdas[undo], em_nu[undo]
         lambdas[active], nu[active] = new_lambdas, new_nu
     return BandedFit(lambdas, nu, coef, n_iter, converged, scores)
+
+
+def _settled(lambdas: np.ndarray, nu: np.ndarray, before: np.ndarray, nu_before: np.ndarray, tol: float) -> np.ndarray:
+    """Targets whose last step moved no ``lambda`` by more than ``tol`` times their largest one, nor ``nu``
+    by more than ``tol * nu``.
+
+    Scaling by the largest ``lambda`` lets a group that is being switched off (its ``lambda``
+    falling towards the hyperprior's floor by a constant factor per step) count as settled once it
+    no longer matters next to the others.
+    """
+    moved = np.abs(lambdas - before).max(axis=1) <= tol * lambdas.max(axis=1)
+    return moved & (np.abs(nu - nu_before) <= tol * nu)
 
 
 def _take(post: Posterior, mask: np.ndarray) -> Posterior:

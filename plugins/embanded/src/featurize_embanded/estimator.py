@@ -8,6 +8,7 @@ is a 0/1 target of the banded regression. Both expose ``lambdas_`` and the group
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, ClassVar, Literal, Self
@@ -31,6 +32,12 @@ from featurize.learn.base import (
 from featurize_embanded import em
 
 DISTRIBUTION = "featurize-embanded"
+
+
+class NotConvergedWarning(UserWarning):
+    """Some targets' parameters were still moving when ``max_iter`` was reached."""
+
+
 FLOOR_MARGIN = 10.0
 """A group's lambda within this factor of the hyper-prior floor ``tau / (1 + eta)`` (where EM
 settles when the data carry nothing about the group) is undetermined, not a ranking."""
@@ -48,9 +55,9 @@ class _BandedModel(Estimator):
         tau: float = 1e-4,
         phi: float = 1e-4,
         kappa: float = 1e-4,
-        max_iter: int = 200,
-        tol: float | None = None,
-        update: Literal["em", "mackay"] = "em",
+        max_iter: int = 1000,
+        tol: float | None = 1e-7,
+        update: Literal["em", "mackay"] = "mackay",
         fit_intercept: bool = True,
         lambdas_init: float | Sequence[float] = 1.0,
         nu_init: float = 1.0,
@@ -101,6 +108,21 @@ class _BandedModel(Estimator):
         self.lambdas_, self.nu_, self.scores_ = result.lambdas, result.nu, result.scores
         self.n_iter_, self.converged_ = result.n_iter, result.converged
         self._set_importances(sizes)
+        if self.tol is not None and not self.converged_.all():
+            self._warn_not_converged()
+
+    def _target_names(self) -> list[str]:
+        return [f"target {t}" for t in range(len(np.atleast_1d(self.nu_)))]
+
+    def _warn_not_converged(self) -> None:
+        names = [n for n, done in zip(self._target_names(), np.atleast_1d(self.converged_), strict=True) if not done]
+        shown = ", ".join(map(str, names[:10])) + (f" and {len(names) - 10} more" if len(names) > 10 else "")
+        warnings.warn(
+            f"em-banded: {len(names)} target(s) still moving after max_iter={self.max_iter} (tol={self.tol}): "
+            f"{shown}; raise max_iter for their fixed point",
+            NotConvergedWarning,
+            stacklevel=3,
+        )
 
     def _set_importances(self, sizes: np.ndarray) -> None:
         """Importances from ``lambdas_``: the paper's average, the size-aware share, the floor flags."""
@@ -177,13 +199,16 @@ class EMBandedRegressor(_BandedModel):
     phi, kappa : float
         Shape and scale of the Inverse-Gamma prior on the noise variance ``nu``.
     max_iter : int
-        Number of E-steps at most (the reference runs exactly 200).
+        Number of E-steps at most; targets still moving then are named in a
+        :class:`NotConvergedWarning` and ``converged_`` is ``False`` for them.
     tol : float, optional
-        Stop a target once its log-posterior changes by at most ``tol * |score|``;
-        ``None`` (the reference's behaviour) runs ``max_iter`` iterations.
+        Stop a target once an iteration moves none of its ``lambdas`` by more than ``tol`` times
+        its largest ``lambda``, and ``nu`` by at most ``tol * nu``: the fixed point, to about that
+        precision. ``None`` runs exactly ``max_iter`` iterations.
     update : {"em", "mackay"}
-        EM updates (the reference) or MacKay fixed-point updates (same fixed points, fewer
-        iterations when samples outnumber features; steps that lower the score are undone).
+        MacKay fixed-point updates (the default: EM's fixed points in tens of iterations instead of
+        hundreds; steps that lower the score are undone) or EM updates. ``update="em",
+        max_iter=200, tol=None`` is the reference implementation, step for step.
     fit_intercept : bool
         Centre ``X`` and ``y`` on the training data (the reference's ``remove_intercept``).
     lambdas_init, nu_init : float or sequence of float
@@ -201,7 +226,8 @@ class EMBandedRegressor(_BandedModel):
     nu_ : ndarray of shape (n_targets,)
         Noise variance per target.
     n_iter_, converged_ : ndarray of shape (n_targets,)
-        E-steps run, and whether ``tol`` was met (always ``False`` when ``tol`` is ``None``).
+        E-steps run, and whether the parameters settled within ``tol`` (always ``False`` when
+        ``tol`` is ``None``).
     scores_ : ndarray of shape (n_targets, max_iter)
         Log-posterior after each E-step, NaN after a target stopped.
     group_importances_per_target_ : ndarray of shape (n_targets, n_groups)
@@ -263,10 +289,15 @@ class EMBandedClassifier(_BandedModel):
         self._require_y(y)
         matrix = self._validate_X(X, reset=True)
         encoding = encode_targets(y, matrix.shape[0])
-        self._fit_targets(matrix, encoding.indicator)
         self.classes_ = encoding.classes
         self.multilabel_ = encoding.multilabel
+        self._fit_targets(matrix, encoding.indicator)
         return self
+
+    def _target_names(self) -> list[str]:
+        """Tags or classes by name (two classes are fitted as one target: the second class)."""
+        names = [str(c) for c in self.classes_]
+        return names[-1:] if len(np.atleast_1d(self.nu_)) == 1 and len(names) == 2 else names
 
     def decision_function(self, X: Any) -> np.ndarray:
         """Scores per tag or class: ``(n, n_targets)``, or ``(n,)`` for two classes."""

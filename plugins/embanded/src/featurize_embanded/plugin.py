@@ -12,9 +12,9 @@ PARAMS = (
     Param("tau", 1e-4, "scale of the Inverse-Gamma prior on each group's variance", type="float"),
     Param("phi", 1e-4, "shape of the Inverse-Gamma prior on the noise variance", type="float"),
     Param("kappa", 1e-4, "scale of the Inverse-Gamma prior on the noise variance", type="float"),
-    Param("max_iter", 200, "maximum number of EM iterations (the reference runs exactly 200)", type="int"),
-    Param("tol", None, "stop a tag once its log-posterior changes by at most tol*|score| (default: never)", "float"),
-    Param("update", "em", "'em' (the reference) or 'mackay' (same fixed points, fewer iterations)"),
+    Param("max_iter", 1000, "most iterations; tags still moving then are named in a warning", type="int"),
+    Param("tol", 1e-7, "stop a tag once no lambda moves by more than tol x its largest (None: never)", "float"),
+    Param("update", "mackay", "'mackay' (EM's fixed points, fewer iterations) or 'em' (the reference's steps)"),
     Param("fit_intercept", True, "centre features and targets on the training data", type="bool"),
     Param("solver", "auto", "'primal', 'dual' (matrix-inversion identity) or 'auto' (dual when D > N)"),
 )
