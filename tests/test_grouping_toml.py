@@ -84,8 +84,7 @@ def test_unknown_top_level_key_names_file_line_and_key(tmp_path: Path) -> None:
 def test_unknown_group_key_names_file_line_group_and_key(tmp_path: Path) -> None:
     path = write(tmp_path, VALID.replace('description = "Mid-level perception"', 'descripton = "typo"'))
     problems = problems_of(path)
-    assert f"{path}:9: group 'Mood': unknown key 'descripton' (allowed: description, features)" in problems
-    assert f"{path}:8: group 'Mood': 'description' must be a string" in problems
+    assert problems == (f"{path}:9: group 'Mood': unknown key 'descripton' (allowed: description, features)",)
 
 
 def test_a_feature_in_two_groups_names_file_line_group_and_feature(tmp_path: Path) -> None:
@@ -130,21 +129,30 @@ def test_a_name_that_is_not_namespaced_names_file_line_group_and_feature(tmp_pat
 
 
 def test_wrong_types_are_listed_together(tmp_path: Path) -> None:
-    text = 'name = 3\n\n[groups.A]\ndescription = "a"\nfeatures = "essentia.bpm"\n\n[groups.B]\nfeatures = [1]\n'
+    text = 'name = 3\ndescription = 4\n[groups.A]\ndescription = "a"\nfeatures = "essentia.bpm"\n'
+    text += '\n[groups.B]\nfeatures = [1]\n'
+    text += '\n[groups.C]\ndescription = ["c"]\nfeatures = ["essentia.bpm"]\n'
     path = write(tmp_path, text)
     problems = problems_of(path)
     assert f"{path}:1: 'name' must be a non-empty string" in problems
-    assert f"{path}: 'description' must be a non-empty string" in problems
+    assert f"{path}:2: 'description' must be a string when given" in problems
     assert f"{path}:3: group 'A': 'features' must be a list of feature names or globs" in problems
-    assert f"{path}:7: group 'B': 'description' must be a string" in problems
     assert f"{path}:7: group 'B': 'features' must hold strings only" in problems
+    assert f"{path}:10: group 'C': 'description' must be a string when given" in problems
     assert len(problems) == 5
+
+
+def test_descriptions_are_optional(tmp_path: Path) -> None:
+    """Issue 17: a grouping and its groups need no description."""
+    path = write(tmp_path, 'name = "bare"\n[groups.All]\nfeatures = ["essentia.*"]\n')
+    grouping = read_grouping(path)
+    assert grouping.description == "" and [g.description for g in grouping.groups] == [""]
 
 
 def test_a_group_that_is_not_a_table_is_an_error(tmp_path: Path) -> None:
     path = write(tmp_path, 'name = "x"\ndescription = "d"\n[groups]\nA = ["essentia.bpm"]\n')
     (problem,) = problems_of(path)
-    assert problem == f"{path}:4: group 'A': must be a table with 'description' and 'features'"
+    assert problem == f"{path}:4: group 'A': must be a table with 'features' (and optionally 'description')"
 
 
 def test_inline_tables_and_dotted_keys_are_accepted(tmp_path: Path) -> None:
@@ -177,11 +185,22 @@ def test_parse_grouping_names_the_given_origin() -> None:
 
 def test_the_json_schema_matches_the_parser() -> None:
     document = schema()
-    assert tuple(document["required"]) == TOP_KEYS
+    assert tuple(document["required"]) == tuple(k for k in TOP_KEYS if k != "description")  # descriptions optional
     assert tuple(document["properties"]) == TOP_KEYS
     assert document["additionalProperties"] is False
     group = document["properties"]["groups"]["additionalProperties"]
-    assert tuple(group["required"]) == tuple(group["properties"]) == GROUP_KEYS
+    assert tuple(group["properties"]) == GROUP_KEYS and tuple(group["required"]) == ("features",)
     exact, glob = group["properties"]["features"]["items"]["anyOf"]
     assert exact["pattern"] == FEATURE_PATTERN.pattern
     assert set(glob["pattern"][1:-1].replace("\\", "")) == GLOB_CHARACTERS
+
+
+def test_validate_suggests_descriptions_where_they_are_missing(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from featurize.cli import cli
+
+    path = write(tmp_path, 'name = "bare"\n[groups.All]\nfeatures = ["essentia.*"]\n')
+    result = CliRunner().invoke(cli, ["groupings", "validate", str(path)])
+    assert result.exit_code == 0 and ": OK: 1 groups" in result.output
+    assert "hint: add a top-level description" in result.output and "group(s) All" in result.output

@@ -28,6 +28,7 @@ GROUPS = ("Signal", "Mid-level", "Harmonic")
 SIZES = (22, 7, 32)
 GENRES = ("blues", "classical", "country", "disco", "hiphop", "jazz", "metal", "pop", "reggae", "rock")
 
+
 def gtzan() -> tuple[np.ndarray, np.ndarray]:
     with CSV.open(newline="") as handle:
         rows = list(csv.DictReader(handle))

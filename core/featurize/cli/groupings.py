@@ -221,6 +221,11 @@ def validate(grouping: str, store: Path | None, strict: bool) -> None:
         click.echo(f"{grouping}: {len(problems)} problem(s)", err=True)
         raise click.exceptions.Exit(1) from None
     entries = sum(len(g.features) for g in loaded.groups)
+    undescribed = [g.name for g in loaded.groups if not g.description.strip()]
+    if not loaded.description.strip():
+        click.echo("hint: add a top-level description (who the grouping is for), shown in reports", err=True)
+    if undescribed:
+        click.echo(f"hint: add a description to group(s) {', '.join(undescribed)}, shown in reports", err=True)
     if resolved is None:
         click.echo(f"{loaded.origin}: OK: {len(loaded.groups)} groups, {entries} entries")
         return

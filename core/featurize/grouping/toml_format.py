@@ -67,7 +67,7 @@ def parse_grouping(text: str, origin: str = "<string>") -> Grouping:
     if problems:  # list the defects of the readable groups too, so one run shows everything
         problems += [(line_of(lines, g, e), g, e, m) for g, e, m in group_problems(groups)]
         raise GroupingError([where(origin, line, group, entry) + ": " + m for line, group, entry, m in problems])
-    return Grouping(data["name"], data["description"], groups, origin=origin, lines=lines)
+    return Grouping(data["name"], data.get("description", ""), groups, origin=origin, lines=lines)
 
 
 def _readable_groups(data: Mapping[str, Any]) -> list[Group]:
@@ -126,9 +126,10 @@ def _check(data: Mapping[str, Any], keys: Mapping[KeyPath, int]) -> list[Problem
         for key in data
         if key not in TOP_KEYS
     ]
-    for key in ("name", "description"):
-        if not isinstance(data.get(key), str) or not data[key].strip():
-            problems.append((keys.get((key,)), None, None, f"{key!r} must be a non-empty string"))
+    if not isinstance(data.get("name"), str) or not data["name"].strip():
+        problems.append((keys.get(("name",)), None, None, "'name' must be a non-empty string"))
+    if not isinstance(data.get("description", ""), str):
+        problems.append((keys.get(("description",)), None, None, "'description' must be a string when given"))
     groups = data.get("groups")
     if not isinstance(groups, dict) or not groups:
         problems.append((keys.get(("groups",)), None, None, 'no groups: add at least one [groups."<name>"] table'))
@@ -146,10 +147,10 @@ def _check(data: Mapping[str, Any], keys: Mapping[KeyPath, int]) -> list[Problem
 
 def _group_problems(spec: Any) -> list[str]:
     if not isinstance(spec, dict):
-        return ["must be a table with 'description' and 'features'"]
+        return ["must be a table with 'features' (and optionally 'description')"]
     problems = []
-    if not isinstance(spec.get("description"), str):
-        problems.append("'description' must be a string")
+    if not isinstance(spec.get("description", ""), str):
+        problems.append("'description' must be a string when given")
     features = spec.get("features")
     if not isinstance(features, list):
         problems.append("'features' must be a list of feature names or globs")
