@@ -200,6 +200,8 @@ def test_compare_prints_one_table_for_groupings_models_and_ablations(files: dict
     rows = json.loads((tmp_path / "c.json").read_text())["rows"]
     assert [(r["variant"], r["n_features"]) for r in rows] == [("all groups", 9), ("w/o Third", 6), ("all groups", 9)]
     assert rows[0]["top_group"] == "Third" and rows[2]["top_group"] == "Late"
+    assert [r["grouping"] for r in rows] == ["custom", "custom", "coarse"]  # the TOML's name, as train uses
+    assert "custom / least-squares" in result.output and "custom.toml" not in result.output
 
 
 @pytest.mark.parametrize(

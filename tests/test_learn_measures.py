@@ -207,7 +207,7 @@ def test_explain_errors_are_one_line(model_dir: Path, tmp_path: Path) -> None:
     unmatched = runner.invoke(
         cli, ["explain", str(model_dir / "m"), store, "--labels", str(strangers), "--measure", "paper"]
     )
-    assert unmatched.exit_code != 0 and "the track ids match none" in unmatched.output
+    assert unmatched.exit_code != 0 and "no labelled track is in the store. Compared" in unmatched.output
 
 
 def test_run_measures_judges_every_repeat_on_its_own_test_split(model_dir: Path) -> None:

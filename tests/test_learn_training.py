@@ -189,8 +189,11 @@ def test_bad_labels_give_warnings_or_errors(corpus: dict[str, Path], manager: ob
     with pytest.raises(LabelError, match="at least two classes"):
         train(corpus["store"], single, options, manager=manager)
     strangers = write_tags(tmp_path / "s.csv", ["x", "y"], np.array([[1], [0]]), ["a"])
-    with pytest.raises(LabelError, match="no labelled track is in the store"):
+    with pytest.raises(LabelError, match="no labelled track is in the store") as caught:
         train(corpus["store"], strangers, options, manager=manager)
+    message = str(caught.value)  # issue 17: what was compared, and a few keys of each side
+    assert "Compared label ids and paths" in message and "labels have x, y;" in message
+    assert "the store has track" in message
 
 
 def test_a_feature_model_needs_a_grouping(corpus: dict[str, Path], manager: object) -> None:

@@ -108,7 +108,7 @@ def _row(experiment: Experiment, report: Mapping[str, Any]) -> dict[str, Any]:
         pairs = [(g, v) for g, v in zip(importances["groups"], importances["overall"]["mean"], strict=True) if v == v]
         top = max(pairs, key=lambda pair: pair[1])[0] if pairs else None
     return {
-        "grouping": experiment.grouping,
+        "grouping": report["grouping"]["name"] if report.get("grouping") else experiment.grouping,
         "model": experiment.model,
         "variant": experiment.variant,
         "metrics": {key: test[key] for key in test if isinstance(test[key], Mapping) and "mean" in test[key]},

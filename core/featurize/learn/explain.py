@@ -362,10 +362,8 @@ def explain_model(
     held_store, held_labels, held_format = (Path(store), list(labels), labels_format) if store else original
     label_set = read_labels(held_labels, held_format)
     dataset = _evaluation_dataset(bundle, held_store, label_set, "unseen" if store else "held-out")
-    if not dataset.track_ids:
+    if not dataset.track_ids:  # (no match at all is already an error of the alignment, naming both sides)
         where = ", ".join(map(str, held_labels))
-        if not len(dataset.alignment.store_rows):
-            raise MeasureError(f"{where}: no labelled track is in {held_store} (the track ids match none)")
         raise MeasureError(f"{where}: every labelled track of {held_store} is in the model's training split")
     model, groups = bundle.model, bundle.grouping.group_names
     columns = [np.asarray(c, dtype=np.int64) for c in bundle.grouping.groups]

@@ -88,8 +88,24 @@ def _unique_index(entries: Sequence[tuple[str, int]]) -> dict[str, int]:
     return {key: rows.pop() for key, rows in owners.items() if len(rows) == 1}
 
 
-def align(labels: LabelSet, track_ids: Sequence[str], track_paths: Sequence[str] = ()) -> Alignment:
-    """Match every labelled track to a store row (see the module docstring for the rules)."""
+def _nothing_matched(labels: LabelSet, track_ids: Sequence[str], paths: Sequence[str]) -> str:
+    """Say what was compared with what, with a few keys of each side, when no label found its track."""
+    label_keys = [f"{t} ({p})" if p and p != t else t for t, p in zip(labels.ids, labels.paths, strict=True)]
+    store_keys = [f"{t} ({p})" if p and p != t else t for t, p in zip(track_ids, paths, strict=True)]
+    return (
+        f"{labels.source}: no labelled track is in the store. Compared label ids and paths with the store's "
+        "track ids and audio paths (also without folders and extensions, and as numbers); "
+        f"labels have {_examples(label_keys)}; the store has {_examples(store_keys) or 'no tracks'}"
+    )
+
+
+def align(
+    labels: LabelSet, track_ids: Sequence[str], track_paths: Sequence[str] = (), *, require_match: bool = False
+) -> Alignment:
+    """Match every labelled track to a store row (see the module docstring for the rules).
+
+    With ``require_match``, no match at all is a :class:`LabelError` showing what was compared.
+    """
     paths = list(track_paths) or [""] * len(track_ids)
     by_id = {track: row for row, track in enumerate(track_ids)}
     by_path = _unique_index(
@@ -113,6 +129,8 @@ def align(labels: LabelSet, track_ids: Sequence[str], track_paths: Sequence[str]
         taken.add(row)
         label_rows.append(i)
         store_rows.append(row)
+    if require_match and labels.ids and not label_rows:
+        raise LabelError(_nothing_matched(labels, track_ids, paths))
     unlabelled = tuple(track for row, track in enumerate(track_ids) if row not in taken)
     return Alignment(
         np.array(label_rows, dtype=np.int64), np.array(store_rows, dtype=np.int64), tuple(unmatched), unlabelled

@@ -162,7 +162,7 @@ def load_dataset(
     notes = list(label_set.notes)
     with FeatureStore(store_path) as store:
         track_ids = store.track_ids
-        alignment = align(label_set, track_ids, [str(p) for p in store.tracks()["path"]])
+        alignment = align(label_set, track_ids, [str(p) for p in store.tracks()["path"]], require_match=True)
         notes += alignment.notes()
         resolved, extractors, metas = None, {}, {}
         if spec.input == "features":
@@ -608,7 +608,7 @@ def _evaluation_dataset(bundle: ModelBundle, store_path: Path, label_set: LabelS
 
     with FeatureStore(store_path) as store:
         track_ids = store.track_ids
-        alignment = align(label_set, track_ids, [str(p) for p in store.tracks()["path"]])
+        alignment = align(label_set, track_ids, [str(p) for p in store.tracks()["path"]], require_match=True)
         notes = list(label_set.notes) + alignment.notes()
         selected = np.ones(len(alignment.label_rows), dtype=bool)
         split = bundle.split()
