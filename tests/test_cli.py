@@ -38,6 +38,7 @@ def test_extract_info_export(runner: CliRunner, songs: Path, tmp_path: Path) -> 
     assert "3 tracks: 3 done, 0 failed, 0 already complete" in result.output
     info = runner.invoke(cli, ["info", str(store)])
     assert "3 tracks, 3 features" in info.output and '{"gain": 0.5}' in info.output
+    assert "no failures" in runner.invoke(cli, ["info", str(store), "--failures"]).output
     csv = tmp_path / "f.csv"
     assert runner.invoke(cli, ["export", str(store), "-o", str(csv), "--features", "level.rms"]).exit_code == 0
     assert csv.read_text().splitlines()[0] == "track,level.rms"

@@ -105,6 +105,8 @@ def info(store: Path, show_failures: bool, verify: bool) -> None:
             failures = opened.failures()
             if failures:
                 click.echo(f"\n{len(failures)} failures" + ("" if show_failures else " (--failures lists them)"))
+            elif show_failures:
+                click.echo("\nno failures")
             if show_failures:
                 for failure in failures:
                     click.echo(f"  {failure.track} [{failure.extractor}] {failure.error_type}: {failure.message}")
