@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import stat
 import subprocess
 from pathlib import Path
 
@@ -12,6 +13,37 @@ import numpy as np
 from featurize.errors import InputError
 
 AUDIO_EXTENSIONS = (".wav", ".flac", ".ogg", ".oga", ".mp3", ".aiff", ".aif", ".opus", ".m4a", ".aac", ".wma")
+SAMPLE_RATES = (1_000, 768_000)
+"""Sample rates accepted (Hz): a header outside them is damaged or hostile (a 1 Hz header made
+resampling run for minutes), and the track fails at once, before decoding."""
+MAX_SECONDS = 24 * 3600
+"""Longest track accepted: a longer header is a damaged one, not music."""
+
+
+def _check_file(path: Path) -> None:
+    """Fail fast, naming the cause, for what is not a readable regular file (never block on a FIFO)."""
+    try:
+        status = path.stat()
+    except FileNotFoundError:
+        raise InputError(f"{path}: file not found") from None
+    except OSError as error:  # ELOOP: a symlink loop; EACCES on a folder on the way
+        raise InputError(f"{path}: cannot be read ({error.strerror.lower()})") from None
+    if not stat.S_ISREG(status.st_mode):
+        kind = "a folder" if stat.S_ISDIR(status.st_mode) else "a FIFO, socket or device"
+        raise InputError(f"{path}: not a regular file ({kind})")
+    if status.st_size == 0:
+        raise InputError(f"{path}: file is empty")
+    if not os.access(path, os.R_OK):
+        raise InputError(f"{path}: permission denied")
+
+
+def _check_header(path: Path, sr: int, frames: int) -> None:
+    low, high = SAMPLE_RATES
+    if not low <= sr <= high:
+        raise InputError(f"{path}: its header declares {sr} Hz, outside the supported {low}-{high} Hz")
+    if frames > MAX_SECONDS * sr:
+        hours = frames / sr / 3600
+        raise InputError(f"{path}: its header declares {hours:.0f} hours of audio; more than 24 is refused")
 
 
 def decode(path: Path) -> tuple[np.ndarray, int]:
@@ -22,14 +54,13 @@ def decode(path: Path) -> tuple[np.ndarray, int]:
     naming the file and the cause.
     """
     path = Path(path)
-    if not path.is_file():
-        raise InputError(f"{path}: file not found")
-    if path.stat().st_size == 0:
-        raise InputError(f"{path}: file is empty")
+    _check_file(path)
     import soundfile
 
     try:
-        samples, sr = soundfile.read(os.fsencode(path), dtype="float32", always_2d=True)  # any file name
+        header = soundfile.info(os.fsencode(path))  # any file name
+        _check_header(path, header.samplerate, header.frames)
+        samples, sr = soundfile.read(os.fsencode(path), dtype="float32", always_2d=True)
         samples = samples.T
     except (soundfile.LibsndfileError, RuntimeError, TypeError) as error:
         if shutil.which("ffmpeg") is None:
@@ -64,6 +95,7 @@ def _decode_with_ffmpeg(path: Path, cause: Exception) -> tuple[np.ndarray, int]:
     if probe.returncode != 0 or len(fields) != 2:
         raise InputError(f"{path}: not an audio file ({cause})")
     sr, channels = int(fields[0]), int(fields[1])
+    _check_header(path, sr, 0)
     run = subprocess.run(
         ["ffmpeg", "-v", "error", "-i", str(path), "-f", "f32le", "-acodec", "pcm_f32le", "-"],
         capture_output=True,

@@ -95,13 +95,16 @@ def _run(
     import sys
 
     from featurize.runner.executors import default_workers
-    from featurize.runner.inputs import discover
+    from featurize.runner.inputs import describe_skipped, read_inputs
     from featurize.runner.run import extract as run_extraction
     from featurize.runner.worker import RunConfig
 
     manager = plugin_manager()
     try:
-        tracks = discover(inputs, lyrics_dir=lyrics)
+        found = read_inputs(inputs, lyrics_dir=lyrics)
+        if found.skipped:
+            click.echo(describe_skipped(found.skipped), err=True)
+        tracks = found.tracks
         pool_size = 1 if executor == "serial" else workers or default_workers()
         config = RunConfig.make(
             plugins=manager.selection, params=_collect_params(values), threads=max(1, default_workers() // pool_size)
