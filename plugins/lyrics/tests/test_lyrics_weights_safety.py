@@ -85,3 +85,17 @@ def test_a_crafted_whisper_checkpoint_never_runs(specs, tmp_path: Path) -> None:
     with pytest.raises(MissingWeightsError, match=r"whisper\.pt \(--transcript-weights\) cannot be loaded"):
         extract(context)
     assert not marker.exists()
+
+
+@pytest.mark.parametrize(
+    "content", [{"dims": {"n_mels": 80, "bogus": 1}, "model_state_dict": {}}, [1, 2]], ids=["unknown-dims", "list"]
+)
+def test_a_tampered_whisper_checkpoint_is_a_one_line_error_naming_it(tmp_path: Path, content: object) -> None:
+    import torch
+
+    from featurize_lyrics.transcription import load_whisper
+
+    torch.save(content, tmp_path / "tampered.pt")
+    with pytest.raises(MissingWeightsError, match=r"tampered\.pt \(--transcript-weights\) cannot be loaded") as caught:
+        load_whisper("tiny", tmp_path / "tampered.pt", "cpu")
+    assert "\n" not in str(caught.value)
