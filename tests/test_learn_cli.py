@@ -345,3 +345,7 @@ def test_a_tampered_model_directory_is_a_one_line_error_naming_the_file(
     garbled = _tampered(model_dir, tmp_path / "e")
     (garbled / "featurize-model.json").write_text("{not json")
     _one_line_error(attempt(garbled), garbled / "featurize-model.json")
+    truncated = _tampered(model_dir, tmp_path / "f")  # a half-copied directory: the npz zip is cut short
+    arrays = truncated / "model" / "arrays.npz"
+    arrays.write_bytes(arrays.read_bytes()[:40])
+    _one_line_error(attempt(truncated), arrays)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import inspect
 import json
 import sys
+import zipfile
 from collections.abc import Sequence
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -385,7 +386,7 @@ def read_arrays(path: Path) -> dict[str, np.ndarray]:
             return {name: stored[name] for name in stored.files}
     except FileNotFoundError as error:
         raise ModelFileError(f"{path}: missing") from error
-    except (OSError, ValueError) as error:  # allow_pickle=False refuses object arrays with a ValueError
+    except (OSError, ValueError, zipfile.BadZipFile) as error:  # allow_pickle=False refuses object arrays
         raise ModelFileError(f"{path}: not a plain array file ({error})") from error
 
 

@@ -150,7 +150,8 @@ def load_bundle(directory: str | Path, manager: PluginManager) -> ModelBundle:
     try:
         model = spec.load(directory / "model")
     except (KeyError, TypeError, ValueError, IndexError, AttributeError) as error:
-        damaged = f"{directory / 'model'}: damaged saved model ({type(error).__name__}: {error})"
+        reason = (str(error).strip().splitlines() or [""])[0]  # libraries' errors may carry a stack trace
+        damaged = f"{directory / 'model'}: damaged saved model ({type(error).__name__}: {reason})"
         raise ModelDirectoryError(damaged) from error
     grouping_file, scaling_file = directory / "grouping.json", directory / "standardiser.npz"
     grouping = None

@@ -85,3 +85,41 @@ def test_a_crafted_whisper_checkpoint_never_runs(specs, tmp_path: Path) -> None:
     with pytest.raises(MissingWeightsError, match=r"whisper\.pt \(--transcript-weights\) cannot be loaded"):
         extract(context)
     assert not marker.exists()
+
+
+@pytest.mark.parametrize(
+    "content", [{"dims": {"n_mels": 80, "bogus": 1}, "model_state_dict": {}}, [1, 2]], ids=["unknown-dims", "list"]
+)
+def test_a_tampered_whisper_checkpoint_is_a_one_line_error_naming_it(tmp_path: Path, content: object) -> None:
+    import torch
+
+    from featurize_lyrics.transcription import load_whisper
+
+    torch.save(content, tmp_path / "tampered.pt")
+    with pytest.raises(MissingWeightsError, match=r"tampered\.pt \(--transcript-weights\) cannot be loaded") as caught:
+        load_whisper("tiny", tmp_path / "tampered.pt", "cpu")
+    assert "\n" not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("models: !!python/object/apply:os.system ['touch {marker}']\n", "not plain YAML"),
+        ("models: ['m']\nweights: 'x'\n", "'weights' must be 1 lists of 4 numbers"),
+        ("models: ['m']\nsegment: [1]\n", "'segment' must be a number"),
+        ("models: [\n", "not plain YAML"),
+        ("models: []\n", "a 'models' list expected"),
+    ],
+    ids=["python-tag", "weights", "segment", "broken", "empty"],
+)
+def test_a_tampered_demucs_bag_is_a_one_line_error_naming_it(specs, tmp_path: Path, text: str, reason: str) -> None:
+    from featurize_lyrics.testing import save_tiny_demucs
+
+    marker = tmp_path / "ran"
+    save_tiny_demucs(tmp_path, "m")
+    (tmp_path / "bag.yaml").write_text(text.format(marker=marker))
+    extract = build_extractor(specs["vocals"], {"model": "bag", "repo": tmp_path})
+    with pytest.raises(MissingWeightsError, match=r"bag\.yaml: ") as caught:
+        extract(clip())
+    assert reason in str(caught.value) and "\n" not in str(caught.value)
+    assert not marker.exists()

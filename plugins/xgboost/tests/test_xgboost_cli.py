@@ -61,3 +61,17 @@ def test_no_split_reads_undefined_in_report_explain_and_plot(tmp_path: Path) -> 
     assert measured.exit_code == 0, measured.output
     assert "no split" in measured.output and (tmp_path / "q.svg").stat().st_size > 0
     assert np.isnan(np.array(report["importances"]["overall"]["mean"], dtype=float)).all()
+
+
+def test_a_damaged_booster_file_is_a_one_line_error_naming_it(tmp_path: Path) -> None:
+    # XGBoost's own error carries a stack trace; the CLI prints its first line, naming the file.
+    from click.testing import CliRunner
+
+    from featurize.cli import cli
+
+    check_model_cli("xgboost", ["n_estimators=5", "n_jobs=1"], tmp_path)
+    boosters = sorted(tmp_path.glob("**/model/booster-000.ubj"))
+    boosters[0].write_bytes(b"garbage")
+    damaged = CliRunner().invoke(cli, ["explain", str(boosters[0].parent.parent)])
+    lines = damaged.output.strip().splitlines()
+    assert damaged.exit_code != 0 and len(lines) == 1 and "booster-000.ubj" in lines[0], damaged.output

@@ -94,17 +94,36 @@ def _checked(path: Path) -> Path:
     return path
 
 
-def _bag(models: list[Any], bag: dict[str, Any]) -> Any:
+def _bag(models: list[Any], bag: dict[str, Any], path: Path) -> Any:
+    """demucs' ``BagOfModels``, after checking what it only asserts (so a tampered bag is one line naming it)."""
     from demucs.apply import BagOfModels
 
-    return BagOfModels(models, bag.get("weights"), bag.get("segment"))
+    weights, segment = bag.get("weights"), bag.get("segment")
+    layout = {(tuple(model.sources), model.samplerate, model.audio_channels) for model in models}
+    if len(layout) > 1:
+        raise MissingWeightsError(f"{path}: its models differ in sources, sample rate or channels")
+    width = len(models[0].sources)
+    if weights is not None and not (
+        isinstance(weights, list)
+        and len(weights) == len(models)
+        and all(isinstance(row, list) and len(row) == width for row in weights)
+        and all(isinstance(value, int | float) for row in weights for value in row)
+    ):
+        raise MissingWeightsError(f"{path}: 'weights' must be {len(models)} lists of {width} numbers")
+    if segment is not None and not isinstance(segment, int | float):
+        raise MissingWeightsError(f"{path}: 'segment' must be a number of seconds")
+    return BagOfModels(models, weights, segment)
 
 
 def _read_yaml(path: Path) -> dict[str, Any]:
     import yaml
 
-    bag = yaml.safe_load(path.read_text(encoding="utf-8"))
-    if not isinstance(bag, dict) or not isinstance(bag.get("models"), list):
+    try:
+        bag = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as error:  # python tags are a ConstructorError: never run
+        reason = str(error).strip().splitlines()[0]
+        raise MissingWeightsError(f"{path}: not plain YAML ({reason})") from error
+    if not isinstance(bag, dict) or not isinstance(bag.get("models"), list) or not bag["models"]:
         raise MissingWeightsError(f"{path}: not a demucs bag of models (a 'models' list expected)")
     return bag
 
@@ -119,7 +138,7 @@ def _from_folder(name: str, folder: Path) -> Any:
     bag_file = folder / f"{name}.yaml"
     if bag_file.is_file():
         bag = _read_yaml(bag_file)
-        return _bag([single(str(signature)) for signature in bag["models"]], bag)
+        return _bag([single(str(signature)) for signature in bag["models"]], bag, bag_file)
     return single(name)
 
 
@@ -129,9 +148,10 @@ def _from_huggingface(name: str) -> Any:
 
     namespace, _, short = name.rpartition("/")
     repo_id = f"{namespace or DEFAULT_NAMESPACE}/{hf_repo_name(short)}"
-    bag = _read_yaml(Path(hf_hub_download(repo_id, f"{short}.yaml")))
+    bag_file = Path(hf_hub_download(repo_id, f"{short}.yaml"))
+    bag = _read_yaml(bag_file)
     files = [Path(hf_hub_download(repo_id, f"{signature}.safetensors")) for signature in bag["models"]]
-    return _bag([_build(read_safetensors(path)) for path in files], bag)
+    return _bag([_build(read_safetensors(path)) for path in files], bag, bag_file)
 
 
 def _from_legacy_repo(name: str) -> Any:
@@ -153,7 +173,7 @@ def _from_legacy_repo(name: str) -> Any:
     bag_file = REMOTE_ROOT / f"{name}.yaml"
     if bag_file.is_file():
         bag = _read_yaml(bag_file)
-        return _bag([single(str(signature)) for signature in bag["models"]], bag)
+        return _bag([single(str(signature)) for signature in bag["models"]], bag, bag_file)
     return single(name)
 
 

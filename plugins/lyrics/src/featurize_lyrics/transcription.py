@@ -25,8 +25,8 @@ from featurize_lyrics.lazy import INSTALL_HINT, LazyModel, cause
 SAMPLE_RATE = 16000
 """Whisper's input rate; arrays at this rate need no ffmpeg."""
 
-LOAD_ERRORS = (OSError, RuntimeError, KeyError, pickle.UnpicklingError)
-"""What ``whisper.load_model`` raises for an absent, undownloadable or foreign checkpoint."""
+LOAD_ERRORS = (OSError, RuntimeError, KeyError, TypeError, ValueError, pickle.UnpicklingError)
+"""What ``whisper.load_model`` raises for an absent, undownloadable, foreign or tampered checkpoint."""
 
 
 def _missing(name: str, folder: Path | None, error: BaseException) -> str:
