@@ -130,7 +130,7 @@ def test_a_name_that_is_not_namespaced_names_file_line_group_and_feature(tmp_pat
 
 def test_wrong_types_are_listed_together(tmp_path: Path) -> None:
     text = 'name = 3\ndescription = 4\n[groups.A]\ndescription = "a"\nfeatures = "essentia.bpm"\n'
-    text += '\n[groups.B]\nfeatures = [1]\n'
+    text += "\n[groups.B]\nfeatures = [1]\n"
     text += '\n[groups.C]\ndescription = ["c"]\nfeatures = ["essentia.bpm"]\n'
     path = write(tmp_path, text)
     problems = problems_of(path)
