@@ -57,6 +57,10 @@ def test_failed_tracks_give_exit_status_one(runner: CliRunner, songs: Path, tmp_
     assert "FAILED broken [level]" in result.output and "broken.wav" in result.output
     info = runner.invoke(cli, ["info", str(store), "--failures"])
     assert "broken [level]" in info.output
+    again = runner.invoke(cli, ["--plugins", "level", "extract", str(songs), "-o", str(store), "--executor", "serial"])
+    assert again.exit_code == 1, again.output  # a resumed run still holding failures says so (issue 17)
+    assert "0 done, 0 failed, 4 already complete" in again.output
+    assert "1 failure(s) of earlier runs are still in the store" in again.output and "--retry-failed" in again.output
 
 
 def test_store_errors_are_one_line(runner: CliRunner, tmp_path: Path) -> None:

@@ -68,6 +68,11 @@ def _summary(summary: Any, tracks: dict[str, Path]) -> str:
             lines.append(f"  FAILED {len(failed)} tracks ({named}) [{extractor}]: {cause}")
     if len(causes) > 50:
         lines.append(f"  ... and {len(causes) - 50} more causes (see `featurize info STORE --failures`)")
+    if summary.kept_failures:
+        lines.append(
+            f"  {summary.kept_failures} failure(s) of earlier runs are still in the store for these tracks: "
+            "`featurize info STORE --failures` lists them, --retry-failed runs them again"
+        )
     return "\n".join(lines)
 
 

@@ -63,10 +63,12 @@ class RunSummary:
     skipped: int
     seconds: float
     failures: tuple[tuple[str, str, str], ...] = ()
+    kept_failures: int = 0
+    """Failures of earlier runs still in the store for these tracks (not retried without ``--retry-failed``)."""
 
     @property
     def ok(self) -> bool:
-        return self.failed == 0
+        return self.failed == 0 and self.kept_failures == 0
 
 
 def library_versions() -> dict[str, str]:
@@ -96,12 +98,13 @@ def plan_tasks(
     retry_failed: bool,
     timeout: float | None,
 ) -> tuple[list[TrackTask], int]:
-    """Tasks for the work left to do; returns them and the number of tracks already complete."""
+    """Tasks for the work left to do; returns them, the number of tracks already complete and the number of
+    stored failures they keep (kept unless ``retry_failed``)."""
     completed: dict[str, dict[str, tuple[int, str]]] = {}
     reader = FeatureStore(store) if store.exists() else None
     if reader is not None:
         completed = reader.completed()
-    tasks, skipped = [], 0
+    tasks, skipped, kept = [], 0, 0
     try:
         for track in tracks:
 
@@ -111,6 +114,11 @@ def plan_tasks(
                 return finished and key == metas[name].key
 
             todo = tuple(name for name in plan.primary if not done(name))
+            kept += sum(
+                completed.get(n, {}).get(track.id, (Status.MISSING, ""))[0] == Status.FAILED
+                for n in plan.primary
+                if n not in todo
+            )
             if not todo:
                 skipped += 1
                 continue
@@ -132,7 +140,7 @@ def plan_tasks(
     finally:
         if reader is not None:
             reader.close()
-    return tasks, skipped
+    return tasks, skipped, kept
 
 
 def _failed_record(task: TrackTask, metas: dict[str, ExtractorMeta], error_type: str, message: str) -> TrackRecord:
@@ -271,7 +279,7 @@ def extract(
     counts = {"done": 0, "failed": 0}
     try:
         writer.declare(list(metas.values()))
-        tasks, skipped = plan_tasks(tracks, plan, metas, store, retry_failed=retry_failed, timeout=timeout)
+        tasks, skipped, kept = plan_tasks(tracks, plan, metas, store, retry_failed=retry_failed, timeout=timeout)
         run_info: dict[str, Any] = {
             "run_id": uuid.uuid4().hex,
             "argv": list(argv if argv is not None else sys.argv),
@@ -321,4 +329,5 @@ def extract(
         skipped=skipped,
         seconds=time.monotonic() - started,
         failures=tuple(failures),
+        kept_failures=kept,
     )
